@@ -1,0 +1,104 @@
+import FafangCore
+import Foundation
+
+/// Loads and validates the whole configuration: `fafang.toml`, the project files and the payee
+/// registers. Every problem is collected; a configuration is returned only when there is no
+/// error, so a daemon can keep its last good one.
+public enum ConfigLoader {
+    /// The result of one load.
+    public struct Outcome: Sendable {
+        /// Nil when any error was found.
+        public var configuration: Configuration?
+        /// Errors and warnings, in file and line order.
+        public var diagnostics: [Diagnostic]
+
+        public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+        public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+    }
+
+    /// `path` is the config folder (holding fafang.toml) or the fafang.toml file itself.
+    public static func load(path: String) -> Outcome {
+        let report = ReportBox()
+        let configuration = load(path: path, report: report)
+        let diagnostics = report.log.sorted
+        return Outcome(configuration: report.log.hasErrors ? nil : configuration, diagnostics: diagnostics)
+    }
+
+    private static func load(path: String, report: ReportBox) -> Configuration? {
+        let settingsFile = SettingsReader.isDirectory(path) ? (path as NSString).appendingPathComponent("fafang.toml") : path
+        let directory = (settingsFile as NSString).deletingLastPathComponent
+        guard let settingsSource = source(settingsFile, report: report),
+              let settings = SettingsReader.read(settingsSource, directory: directory)
+        else { return nil }
+
+        var villageReader = RegisterReader(file: settings.villagesRegister, log: report.log)
+        let villages = villageReader.villages(endpoints: Set(settings.endpoints.keys))
+        report.log = villageReader.log
+        let villageNames = Set(villages.map(\.name))
+
+        var projects: [ProjectConfiguration] = []
+        var codes: [String: String] = [:]
+        for file in projectFiles(in: settings.projectsDirectory, report: report) {
+            guard let source = source(file, report: report),
+                  let result = ProjectReader.read(source, directory: directory)
+            else { continue }
+            let project = result.project
+            if let first = codes[project.code] {
+                source.error("code", "duplicate project code \(project.code) (also in \(first))")
+                continue
+            }
+            codes[project.code] = file
+            var configured = ProjectConfiguration(project: project, file: file, register: result.payees?.register,
+                                                  payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
+            if let payeeSource = result.payees {
+                var reader = RegisterReader(file: payeeSource.register, log: report.log)
+                switch project.kind.payeeKind {
+                case .household:
+                    configured.payees = reader.households(villages: villageNames, defaultRate: payeeSource.defaultRate,
+                                                          defaultYears: payeeSource.defaultYears)
+                case .person:
+                    configured.payees = reader.persons(villages: villageNames)
+                case .village:
+                    configured.payees = reader.villageTransfers(villages: villages, total: project.budget.total)
+                case nil:
+                    break
+                }
+                report.log = reader.log
+                reconcile(configured, line: payeeSource.registerLine, report: report)
+            }
+            projects.append(configured)
+        }
+        if projects.isEmpty, !report.log.hasErrors {
+            report.log.error(settings.projectsDirectory, 0, "", "no project files (*.toml)")
+        }
+        return Configuration(directory: directory, settings: settings, villages: villages, projects: projects)
+    }
+
+    /// Payees must be owed exactly the budget, unless the project states a tolerance and why.
+    private static func reconcile(_ configured: ProjectConfiguration, line: Int, report: ReportBox) {
+        let result = configured.reconciliation
+        guard !result.balances else { return }
+        let text = "payees are owed \(result.owed.yuanString) 元 in total, the budget is \(result.budget.yuanString) 元 (difference \(result.difference.fen > 0 ? "+" : "")\(result.difference.yuanString) 元)"
+        if result.difference.fen.magnitude <= configured.tolerance.fen.magnitude, configured.tolerance.fen != 0 {
+            let note = configured.toleranceNote.map { ": \($0)" } ?? ""
+            report.log.warning(configured.file, line, "payees.register", text + ", within the stated tolerance of \(configured.tolerance.yuanString) 元" + note)
+        } else {
+            report.log.error(configured.file, line, "payees.register", text)
+        }
+    }
+
+    private static func source(_ file: String, report: ReportBox) -> TOMLSource? {
+        do {
+            let (text, _) = try TextFile.read(file)
+            return TOMLSource(file: file, text: text, report: report)
+        } catch {
+            report.log.error(file, 0, "", error.description.replacingOccurrences(of: "\(file): ", with: ""))
+            return nil
+        }
+    }
+
+    private static func projectFiles(in directory: String, report: ReportBox) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.filter { $0.hasSuffix(".toml") }.sorted().map { (directory as NSString).appendingPathComponent($0) }
+    }
+}

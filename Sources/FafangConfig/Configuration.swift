@@ -1,0 +1,111 @@
+import FafangCore
+import Foundation
+
+/// Everything Fafang runs on: daemon settings, the villages, and each project with its payees.
+public struct Configuration: Sendable {
+    /// The folder holding fafang.toml; relative paths in it are resolved against this.
+    public var directory: String
+    public var settings: Settings
+    public var villages: [Village]
+    public var projects: [ProjectConfiguration]
+
+    public func project(code: String) -> ProjectConfiguration? { projects.first { $0.project.code == code } }
+}
+
+/// The daemon settings of `fafang.toml`.
+public struct Settings: Sendable {
+    /// 乡人民政府 name, shown in messages.
+    public var townshipName: String
+    /// 单位编码, e.g. 488001.
+    public var unitCode: String?
+    /// The zone civil dates and quiet hours are in (Asia/Shanghai by default).
+    public var timeZone: TimeZone
+    /// The finance office's hotline, quoted in messages to households.
+    public var hotline: String
+    /// Where the daemon keeps its database (resolved to an absolute path).
+    public var stateDirectory: String
+    public var templatesDirectory: String
+    public var projectsDirectory: String
+    public var villagesRegister: String
+    public var sms: SMSSettings
+    /// Webhook endpoints by name, which villages refer to.
+    public var endpoints: [String: Endpoint]
+}
+
+/// SMS settings: the signature every message carries, and the hours it must not arrive in.
+public struct SMSSettings: Sendable {
+    /// 【签名】 text without the brackets.
+    public var signature: String
+    public var quietHours: QuietHours
+    /// A message longer than this many segments is refused.
+    public var maxSegments: Int
+}
+
+/// A daily window of local time, such as 21:00–08:00, that may wrap past midnight.
+public struct QuietHours: Hashable, Sendable, CustomStringConvertible {
+    /// Minutes after local midnight.
+    public var start: Int
+    public var end: Int
+
+    /// Parses "21:00-08:00"; an empty window ("00:00-00:00") means no quiet hours.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let start = QuietHours.minutes(parts[0]), let end = QuietHours.minutes(parts[1]) else { return nil }
+        self.start = start
+        self.end = end
+    }
+
+    private static func minutes(_ text: String) -> Int? {
+        let hm = text.split(separator: ":")
+        guard hm.count == 2, hm[0].count <= 2, hm[1].count == 2, let h = Int(hm[0]), let m = Int(hm[1]),
+              (0...23).contains(h), (0...59).contains(m) else { return nil }
+        return h * 60 + m
+    }
+
+    /// Whether `minute` after local midnight falls inside the window.
+    public func contains(minuteOfDay minute: Int) -> Bool {
+        if start == end { return false }
+        return start < end ? (minute >= start && minute < end) : (minute >= start || minute < end)
+    }
+
+    public var description: String {
+        String(format: "%02d:%02d-%02d:%02d", start / 60, start % 60, end / 60, end % 60)
+    }
+}
+
+/// A webhook endpoint: a group robot or a signed JSON webhook. Its URL may carry a token and
+/// is never printed whole; secrets are read from files, never written in the config.
+public struct Endpoint: Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        case dingtalk, wecom, feishu, webhook
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Either the URL itself (for loopback test sinks) or a file that holds it.
+    public var url: String?
+    public var urlFile: String?
+    public var secretFile: String?
+
+    /// Scheme, host and path of the URL, without its query (where robots keep their tokens).
+    public var redactedURL: String {
+        guard let url else { return urlFile.map { "(url in \($0))" } ?? "(no url)" }
+        return url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+    }
+}
+
+/// One project as configured: the imported plan, its payees and how they must reconcile.
+public struct ProjectConfiguration: Sendable {
+    public var project: Project
+    /// The project's TOML file.
+    public var file: String
+    /// The payee register file, when the project has payees.
+    public var register: String?
+    public var payees: [Payee]
+    /// A difference between what payees are owed and the budget that the office expects and
+    /// accepts (it is then a warning, not an error), with its explanation.
+    public var tolerance: Money
+    public var toleranceNote: String?
+
+    public var reconciliation: Reconciliation { Reconciliation(budget: project.budget.total, payees: payees) }
+}

@@ -1,0 +1,67 @@
+import FafangCore
+
+/// One problem found in the configuration, located by file, line and key path.
+///
+/// Prints as `Config/fafang.toml:14: gateways.sms.kannel.timeout_ms: must be > 0 (got -3)`.
+/// Messages never carry a full phone, card or ID number: callers pass echoed input through
+/// `Mask.digitRuns` (done here too, as a last guard).
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Comparable {
+        case warning
+        case error
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
+    }
+
+    public var file: String
+    /// 1-based; 0 when the problem is about the file as a whole.
+    public var line: Int
+    /// `budget.total_wan`, `plan[2].deadline`, `phone`; empty when about the file as a whole.
+    public var keyPath: String
+    public var message: String
+    public var severity: Severity
+
+    public init(file: String, line: Int, keyPath: String, message: String, severity: Severity = .error) {
+        self.file = file
+        self.line = line
+        self.keyPath = keyPath
+        self.message = Mask.digitRuns(in: message)
+        self.severity = severity
+    }
+
+    public var description: String {
+        var text = line > 0 ? "\(file):\(line): " : "\(file): "
+        if !keyPath.isEmpty { text += "\(keyPath): " }
+        if severity == .warning { text += "warning: " }
+        return text + message
+    }
+}
+
+/// Collects diagnostics from every loader so that all problems are reported at once.
+public struct DiagnosticLog: Sendable {
+    public private(set) var entries: [Diagnostic] = []
+
+    public init() {}
+
+    public mutating func error(_ file: String, _ line: Int, _ keyPath: String, _ message: String) {
+        entries.append(Diagnostic(file: file, line: line, keyPath: keyPath, message: message))
+    }
+
+    public mutating func warning(_ file: String, _ line: Int, _ keyPath: String, _ message: String) {
+        entries.append(Diagnostic(file: file, line: line, keyPath: keyPath, message: message, severity: .warning))
+    }
+
+    public mutating func append(_ diagnostic: Diagnostic) { entries.append(diagnostic) }
+    public mutating func append(contentsOf other: DiagnosticLog) { entries += other.entries }
+
+    public var errors: [Diagnostic] { entries.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { entries.filter { $0.severity == .warning } }
+    public var hasErrors: Bool { entries.contains { $0.severity == .error } }
+
+    /// In file order, then line order, so a clerk can walk through them.
+    public var sorted: [Diagnostic] {
+        entries.enumerated().sorted { a, b in
+            (a.element.file, a.element.line, a.offset) < (b.element.file, b.element.line, b.offset)
+        }.map(\.element)
+    }
+}

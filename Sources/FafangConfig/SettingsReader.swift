@@ -1,0 +1,106 @@
+import FafangCore
+import Foundation
+
+/// Reads `fafang.toml` into `Settings`, reporting every problem.
+enum SettingsReader {
+    static func read(_ source: TOMLSource, directory: String) -> Settings? {
+        let root = source.fields
+        defer { root.finish() }
+        let township = root.table("township")
+        let paths = root.table("paths")
+        let sms = root.table("sms")
+        let endpointsTable = root.table("endpoints", required: false)
+
+        let name = township?.string("name")
+        let unitCode = township?.string("unit_code", required: false)
+        var zone = TimeZone(identifier: "Asia/Shanghai")
+        if let zoneName = township?.string("time_zone", required: false) {
+            zone = TimeZone(identifier: zoneName)
+            if zone == nil { township?.error("time_zone", "unknown time zone \"\(zoneName)\" (e.g. Asia/Shanghai)") }
+        }
+        let hotline = township?.string("hotline")
+        township?.finish()
+
+        func path(_ key: String) -> String? {
+            guard let value = paths?.string(key) else { return nil }
+            return resolve(value, against: directory)
+        }
+        let state = path("state_directory")
+        let templates = path("templates_directory")
+        let projects = path("projects_directory")
+        let villages = path("villages_register")
+        if let templates, !isDirectory(templates) {
+            paths?.error("templates_directory", "no such directory: \(templates)")
+        }
+        if let projects, !isDirectory(projects) {
+            paths?.error("projects_directory", "no such directory: \(projects)")
+        }
+        paths?.finish()
+
+        let signature = sms?.string("signature")
+        if let signature, signature.hasPrefix("【") || signature.count > 12 {
+            sms?.error("signature", "write the signature without 【】, at most 12 characters (got \"\(signature)\")")
+        }
+        var quiet: QuietHours?
+        if let text = sms?.string("quiet_hours") {
+            quiet = QuietHours(text)
+            if quiet == nil { sms?.error("quiet_hours", "must be HH:MM-HH:MM such as 21:00-08:00 (got \"\(text)\")") }
+        }
+        let maxSegments = sms?.int("max_segments", range: 1...10)
+        sms?.finish()
+
+        var endpoints: [String: Endpoint] = [:]
+        for (endpointName, fields) in endpointsTable?.namedTables() ?? [] {
+            if let endpoint = readEndpoint(endpointName, fields) { endpoints[endpointName] = endpoint }
+            fields.finish()
+        }
+        endpointsTable?.finish()
+
+        guard let name, let zone, let hotline, let state, let templates, let projects, let villages,
+              let signature, let quiet, let maxSegments
+        else { return nil }
+        return Settings(
+            townshipName: name, unitCode: unitCode, timeZone: zone, hotline: hotline,
+            stateDirectory: state, templatesDirectory: templates, projectsDirectory: projects,
+            villagesRegister: villages,
+            sms: SMSSettings(signature: signature, quietHours: quiet, maxSegments: maxSegments),
+            endpoints: endpoints
+        )
+    }
+
+    private static func readEndpoint(_ name: String, _ fields: TOMLFields) -> Endpoint? {
+        let kindText = fields.string("kind")
+        let kind = kindText.flatMap(Endpoint.Kind.init(rawValue:))
+        if let kindText, kind == nil {
+            let known = Endpoint.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            fields.error("kind", "unknown endpoint kind \"\(kindText)\" (known: \(known))")
+        }
+        let url = fields.string("url", required: false)
+        let urlFile = fields.string("url_file", required: false)
+        let secretFile = fields.string("secret_file", required: false)
+        if url == nil, urlFile == nil {
+            fields.error("url", "missing (give url, or url_file for a URL that carries a token)")
+        } else if url != nil, urlFile != nil {
+            fields.error("url", "give url or url_file, not both")
+        }
+        if let url {
+            if !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                fields.error("url", "must start with https:// or http://")
+            } else if url.contains("?") && (url.contains("access_token") || url.contains("key=")) {
+                fields.error("url", "carries a token: put the URL in a file and name it with url_file")
+            }
+        }
+        guard let kind else { return nil }
+        return Endpoint(name: name, kind: kind, url: url, urlFile: urlFile, secretFile: secretFile)
+    }
+
+    static func resolve(_ path: String, against directory: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return directory.isEmpty || directory == "." ? path : (directory as NSString).appendingPathComponent(path)
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+}

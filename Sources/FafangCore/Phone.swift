@@ -1,0 +1,65 @@
+/// A mainland China mobile number: 11 digits, starting 13–19.
+///
+/// Its `description` is the masked form (138****5678), so interpolating one into a log line or an
+/// error message never leaks the full number; `digits` is for the SMS gateway alone.
+public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
+    /// The 11 digits, no prefix.
+    public let digits: String
+
+    /// Accepts "13812345678", "+86 138 1234 5678", "86-138-1234-5678"; rejects anything else.
+    public init?(_ text: String) {
+        var chars = text.filter { !" -\u{3000}".contains($0) }
+        if chars.hasPrefix("+86") { chars.removeFirst(3) } else if chars.count == 13, chars.hasPrefix("86") { chars.removeFirst(2) }
+        guard chars.count == 11, chars.allSatisfy(\.isASCIIDigit), chars.first == "1",
+              let second = chars.dropFirst().first, ("3"..."9").contains(second)
+        else { return nil }
+        digits = chars
+    }
+
+    /// 138****5678.
+    public var masked: String { Mask.phone(digits) }
+    public var description: String { masked }
+}
+
+/// Masking of personal data for logs, alerts and error messages.
+public enum Mask {
+    /// Keeps the first three and last four digits of a phone-like text: 138****5678. Shorter or
+    /// odd texts keep less, never more than half of their digits.
+    public static func phone(_ text: String) -> String {
+        let chars = Array(text)
+        if chars.count >= 11 {
+            return String(chars.prefix(3)) + "****" + String(chars.suffix(4))
+        }
+        if chars.count >= 4 {
+            let keep = chars.count / 4
+            return String(chars.prefix(keep)) + String(repeating: "*", count: chars.count - 2 * keep) + String(chars.suffix(keep))
+        }
+        return String(repeating: "*", count: chars.count)
+    }
+
+    /// A bank card shown by its tail only: "****1234".
+    public static func card(tail: String) -> String { "****" + String(tail.suffix(4)) }
+
+    /// An 18-character resident ID shown as its first 3 and last 2 characters: 130***********12.
+    public static func idNumber(_ text: String) -> String {
+        let chars = Array(text)
+        guard chars.count > 5 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 5) + String(chars.suffix(2))
+    }
+
+    /// Replaces every run of 11 or more digits in free text (a phone, a card, an ID) with its masked
+    /// form, so text taken from input can be echoed safely.
+    public static func digitRuns(in text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            if run.count >= 11 { out += run.count == 11 ? phone(run) : idNumber(run) } else { out += run }
+            run = ""
+        }
+        for char in text {
+            if char.isASCIIDigit { run.append(char) } else { flush(); out.append(char) }
+        }
+        flush()
+        return out
+    }
+}

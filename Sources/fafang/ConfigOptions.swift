@@ -1,0 +1,33 @@
+import ArgumentParser
+import FafangConfig
+import Foundation
+
+/// `--config PATH`, shared by every command that reads the configuration.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "The config folder holding fafang.toml, or the file itself. Default: $FAFANG_CONFIG, else ./Config if present, else /etc/fafang.")
+    var config: String?
+
+    var path: String {
+        if let config { return config }
+        if let env = ProcessInfo.processInfo.environment["FAFANG_CONFIG"], !env.isEmpty { return env }
+        return FileManager.default.fileExists(atPath: "Config/fafang.toml") ? "Config" : "/etc/fafang"
+    }
+
+    /// Loads the configuration, or prints every error to stderr and exits 1.
+    func load() throws -> Configuration {
+        let outcome = ConfigLoader.load(path: path)
+        guard let configuration = outcome.configuration else {
+            for diagnostic in outcome.diagnostics { StandardError.print(diagnostic.description) }
+            StandardError.print("\(path): \(outcome.errors.count) error(s); run `fafang check` for details")
+            throw ExitCode(1)
+        }
+        return configuration
+    }
+}
+
+/// Writes lines to standard error.
+enum StandardError {
+    static func print(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

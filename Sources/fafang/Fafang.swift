@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `fafang` command: the operator's entry point to every part of the daemon.
+@main
+struct Fafang: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fafang",
+        abstract: "Tell households and village committees what they are paid, and when (发放).",
+        subcommands: [CheckCommand.self, PlanCommand.self]
+    )
+}
