@@ -27,14 +27,12 @@ public enum ConfigLoader {
     private static func load(path: String, report: ReportBox) -> Configuration? {
         let settingsFile = SettingsReader.isDirectory(path) ? (path as NSString).appendingPathComponent("fafang.toml") : path
         let directory = (settingsFile as NSString).deletingLastPathComponent
-        guard let settingsSource = source(settingsFile, report: report),
-              let settings = SettingsReader.read(settingsSource, directory: directory)
-        else { return nil }
+        guard let settingsSource = source(settingsFile, report: report) else { return nil }
+        let settings = SettingsReader.read(settingsSource, directory: directory)
 
         var villageReader = RegisterReader(file: settings.villagesRegister, log: report.log)
-        let villages = villageReader.villages(endpoints: Set(settings.endpoints.keys))
+        let (villages, villageNames, villageIDs) = villageReader.villages(endpoints: Set(settings.endpoints.keys))
         report.log = villageReader.log
-        let villageNames = Set(villages.map(\.name))
 
         var projects: [ProjectConfiguration] = []
         var codes: [String: String] = [:]
@@ -51,6 +49,7 @@ public enum ConfigLoader {
             var configured = ProjectConfiguration(project: project, file: file, register: result.payees?.register,
                                                   payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
             if let payeeSource = result.payees {
+                let errorsBefore = report.log.errors.count
                 var reader = RegisterReader(file: payeeSource.register, log: report.log)
                 switch project.kind.payeeKind {
                 case .household:
@@ -59,12 +58,15 @@ public enum ConfigLoader {
                 case .person:
                     configured.payees = reader.persons(villages: villageNames)
                 case .village:
-                    configured.payees = reader.villageTransfers(villages: villages, total: project.budget.total)
+                    configured.payees = reader.villageTransfers(villages: villages, knownIDs: villageIDs, total: project.budget.total)
                 case nil:
                     break
                 }
                 report.log = reader.log
-                reconcile(configured, line: payeeSource.registerLine, report: report)
+                // A register with bad rows is incomplete: reconciling it would only add noise.
+                if report.log.errors.count == errorsBefore {
+                    reconcile(configured, line: payeeSource.registerLine, report: report)
+                }
             }
             projects.append(configured)
         }

@@ -47,6 +47,11 @@ public struct QuietHours: Hashable, Sendable, CustomStringConvertible {
     public var start: Int
     public var end: Int
 
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+
     /// Parses "21:00-08:00"; an empty window ("00:00-00:00") means no quiet hours.
     public init?(_ text: String) {
         let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -4,8 +4,8 @@ import Foundation
 extension RegisterReader {
     /// `villages.csv`: id, name, type (村/社区 or village/community), contact phone, webhook
     /// endpoint names separated by `;`, synthetic (yes/no).
-    mutating func villages(endpoints: Set<String>) -> [Village] {
-        guard let rows = rows(.villages) else { return [] }
+    mutating func villages(endpoints: Set<String>) -> (villages: [Village], names: Set<String>, ids: Set<String>) {
+        guard let rows = rows(.villages) else { return ([], [], []) }
         var seenIDs: [String: Int] = [:]
         var seenNames: [String: Int] = [:]
         var result: [Village] = []
@@ -34,7 +34,9 @@ extension RegisterReader {
             result.append(Village(id: id, name: name, contactPhone: phone, webhooks: webhooks,
                                   synthetic: ["yes", "是", "true"].contains(synthetic)))
         }
-        return result
+        // Names and ids of rows with problems still count as known, so that one bad village row
+        // is reported once, not again for every payee of that village.
+        return (result, Set(seenNames.keys), Set(seenIDs.keys))
     }
 
     /// A household register for land rent: rate and years may come from the project's defaults.
@@ -95,7 +97,7 @@ extension RegisterReader {
 
     /// A village-transfer register: each row names a village by id and gives either its amount
     /// or its share of the project's total (split by largest remainder), never both.
-    mutating func villageTransfers(villages: [Village], total: Money) -> [Payee] {
+    mutating func villageTransfers(villages: [Village], knownIDs: Set<String>, total: Money) -> [Payee] {
         guard let rows = rows(.villageShares) else { return [] }
         let byID = Dictionary(villages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var seen: [String: Int] = [:]
@@ -105,7 +107,9 @@ extension RegisterReader {
             let before = log.errors.count
             let id = id(cells, "village_id", seen: &seen)
             let village = id.flatMap { byID[$0] }
-            if let id, village == nil { error(cells, "village_id", "no village with id \(id) in the villages register") }
+            if let id, village == nil, !knownIDs.contains(id) {
+                error(cells, "village_id", "no village with id \(id) in the villages register")
+            }
             let hasAmount = !cells["amount_yuan"].isEmpty
             let hasShare = !cells["share"].isEmpty
             if hasAmount == hasShare {

@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads `fafang.toml` into `Settings`, reporting every problem.
 enum SettingsReader {
-    static func read(_ source: TOMLSource, directory: String) -> Settings? {
+    static func read(_ source: TOMLSource, directory: String) -> Settings {
         let root = source.fields
         defer { root.finish() }
         let township = root.table("township")
@@ -56,14 +56,16 @@ enum SettingsReader {
         }
         endpointsTable?.finish()
 
-        guard let name, let zone, let hotline, let state, let templates, let projects, let villages,
-              let signature, let quiet, let maxSegments
-        else { return nil }
+        // Problems are already reported; fill the gaps with defaults so the rest of the
+        // configuration is still read and checked (a load with errors yields no configuration).
         return Settings(
-            townshipName: name, unitCode: unitCode, timeZone: zone, hotline: hotline,
-            stateDirectory: state, templatesDirectory: templates, projectsDirectory: projects,
-            villagesRegister: villages,
-            sms: SMSSettings(signature: signature, quietHours: quiet, maxSegments: maxSegments),
+            townshipName: name ?? "", unitCode: unitCode, timeZone: zone ?? .gmt, hotline: hotline ?? "",
+            stateDirectory: state ?? resolve("state", against: directory),
+            templatesDirectory: templates ?? resolve("templates", against: directory),
+            projectsDirectory: projects ?? resolve("projects", against: directory),
+            villagesRegister: villages ?? resolve("payees/villages.csv", against: directory),
+            sms: SMSSettings(signature: signature ?? "", quietHours: quiet ?? QuietHours(start: 21 * 60, end: 8 * 60),
+                             maxSegments: maxSegments ?? 1),
             endpoints: endpoints
         )
     }

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A small, valid configuration written to a fresh temporary folder, which a test then damages
+/// one file at a time. Every file can be replaced before `write()`.
+struct ConfigFixture {
+    let root: String
+    var files: [String: String]
+
+    init() {
+        root = NSTemporaryDirectory() + "fafang-config-" + UUID().uuidString
+        files = [
+            "fafang.toml": """
+            [township]
+            name = "测试乡人民政府"
+            time_zone = "Asia/Shanghai"
+            hotline = "0315-0000000"
+
+            [paths]
+            state_directory = "state"
+            templates_directory = "templates"
+            projects_directory = "projects"
+            villages_register = "payees/villages.csv"
+
+            [sms]
+            signature = "测试乡财政所"
+            quiet_hours = "21:00-08:00"
+            max_segments = 3
+
+            [endpoints.robot-a]
+            kind = "dingtalk"
+            url = "http://127.0.0.1:9/robot"
+
+            """,
+            "payees/villages.csv": """
+            id,name,type,contact_phone,webhooks,synthetic
+            V1,甲村,村,17000000001,robot-a,yes
+            V2,乙村,村,,,yes
+
+            """,
+            "projects/01-rent.toml": """
+            code = "RENT01"
+            name = "租地费（甲村）"
+            kind = "land_rent"
+            year = 2021
+            purpose = "租地款"
+            goals = ["按时发放"]
+
+            [budget]
+            total_wan = "0.54"
+            fiscal_wan = "0.54"
+            other_wan = "0"
+
+            [[plan]]
+            deadline = 2021-03-31
+            cumulative_percent = "25.00"
+
+            [[plan]]
+            deadline = 2021-12-31
+            cumulative_percent = "100.00"
+
+            [payees]
+            register = "payees/rent.csv"
+            rate_yuan_per_mu = "1800"
+            years = 3
+
+            """,
+            "payees/rent.csv": """
+            id,name,village,phone,card_tail,area_mu,rate_yuan_per_mu,years
+            H1,王一,甲村,17000000011,1111,0.40,,
+            H2,王二,甲村,17000000012,2222,0.60,,
+
+            """,
+            "projects/02-transfer.toml": """
+            code = "TRANS01"
+            name = "村级转移支付"
+            kind = "village_transfer"
+            year = 2021
+
+            [budget]
+            total_wan = "1.00"
+            fiscal_wan = "1.00"
+            other_wan = "0"
+
+            [[plan]]
+            deadline = 2021-06-30
+            cumulative_percent = "50"
+
+            [[plan]]
+            deadline = 2021-12-31
+            cumulative_percent = "100"
+
+            [payees]
+            register = "payees/transfer.csv"
+
+            """,
+            "payees/transfer.csv": """
+            village_id,share
+            V1,1
+            V2,2
+
+            """,
+        ]
+    }
+
+    /// The line number (1-based) of the first line of `file` containing `text`.
+    func line(of text: String, in file: String) -> Int {
+        let lines = (files[file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+        return (lines.firstIndex { $0.contains(text) } ?? -1) + 1
+    }
+
+    func path(_ file: String) -> String { root + "/" + file }
+
+    mutating func replace(_ file: String, _ old: String, with new: String) {
+        files[file] = files[file]?.replacingOccurrences(of: old, with: new)
+    }
+
+    func write() throws -> String {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
+        for (name, text) in files {
+            let full = root + "/" + name
+            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: full))
+        }
+        return root
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    static func fixtureURL(_ name: String) throws -> URL {
+        guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return url
+    }
+}
