@@ -38,7 +38,7 @@ public enum ConfigLoader {
         var codes: [String: String] = [:]
         for file in projectFiles(in: settings.projectsDirectory, report: report) {
             guard let source = source(file, report: report),
-                  let result = ProjectReader.read(source, directory: directory)
+                  let result = ProjectReader.read(source, directory: (file as NSString).deletingLastPathComponent)
             else { continue }
             let project = result.project
             if let first = codes[project.code] {
@@ -94,7 +94,9 @@ public enum ConfigLoader {
             let (text, _) = try TextFile.read(file)
             return TOMLSource(file: file, text: text, report: report)
         } catch {
-            report.log.error(file, 0, "", error.description.replacingOccurrences(of: "\(file): ", with: ""))
+            var line = 0
+            if case let .notText(_, at) = error { line = at }
+            report.log.error(file, line, "", error.reason)
             return nil
         }
     }

@@ -19,6 +19,7 @@ enum ProjectReader {
         var toleranceNote: String?
     }
 
+    /// `directory` is the project file's folder: its register path is relative to it.
     static func read(_ source: TOMLSource, directory: String) -> Result? {
         let root = source.fields
         defer { root.finish() }

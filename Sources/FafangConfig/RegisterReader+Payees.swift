@@ -4,8 +4,10 @@ import Foundation
 extension RegisterReader {
     /// `villages.csv`: id, name, type (村/社区 or village/community), contact phone, webhook
     /// endpoint names separated by `;`, synthetic (yes/no).
-    mutating func villages(endpoints: Set<String>) -> (villages: [Village], names: Set<String>, ids: Set<String>) {
-        guard let rows = rows(.villages) else { return ([], [], []) }
+    /// `names` and `ids` are nil when the register itself could not be read, so that payees
+    /// are not each reported as being in an unknown village.
+    mutating func villages(endpoints: Set<String>) -> (villages: [Village], names: Set<String>?, ids: Set<String>?) {
+        guard let rows = rows(.villages) else { return ([], nil, nil) }
         var seenIDs: [String: Int] = [:]
         var seenNames: [String: Int] = [:]
         var result: [Village] = []
@@ -40,7 +42,7 @@ extension RegisterReader {
     }
 
     /// A household register for land rent: rate and years may come from the project's defaults.
-    mutating func households(villages: Set<String>, defaultRate: Money?, defaultYears: Int?) -> [Payee] {
+    mutating func households(villages: Set<String>?, defaultRate: Money?, defaultYears: Int?) -> [Payee] {
         guard let rows = rows(.households) else { return [] }
         var seen: [String: Int] = [:]
         var result: [Payee] = []
@@ -77,7 +79,7 @@ extension RegisterReader {
     }
 
     /// A register of persons with a fixed subsidy each.
-    mutating func persons(villages: Set<String>) -> [Payee] {
+    mutating func persons(villages: Set<String>?) -> [Payee] {
         guard let rows = rows(.persons) else { return [] }
         var seen: [String: Int] = [:]
         var result: [Payee] = []
@@ -97,7 +99,7 @@ extension RegisterReader {
 
     /// A village-transfer register: each row names a village by id and gives either its amount
     /// or its share of the project's total (split by largest remainder), never both.
-    mutating func villageTransfers(villages: [Village], knownIDs: Set<String>, total: Money) -> [Payee] {
+    mutating func villageTransfers(villages: [Village], knownIDs: Set<String>?, total: Money) -> [Payee] {
         guard let rows = rows(.villageShares) else { return [] }
         let byID = Dictionary(villages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var seen: [String: Int] = [:]
@@ -107,7 +109,7 @@ extension RegisterReader {
             let before = log.errors.count
             let id = id(cells, "village_id", seen: &seen)
             let village = id.flatMap { byID[$0] }
-            if let id, village == nil, !knownIDs.contains(id) {
+            if let id, village == nil, let knownIDs, !knownIDs.contains(id) {
                 error(cells, "village_id", "no village with id \(id) in the villages register")
             }
             let hasAmount = !cells["amount_yuan"].isEmpty
@@ -136,8 +138,9 @@ extension RegisterReader {
         return amounts.map { Payee(party: .village($0.0), owed: $0.1) }
     }
 
-    private mutating func village(_ cells: Cells, known: Set<String>) -> String? {
+    private mutating func village(_ cells: Cells, known: Set<String>?) -> String? {
         guard let name = required(cells, "village") else { return nil }
+        guard let known else { return name }
         guard known.contains(name) else {
             error(cells, "village", "unknown village \"\(name)\" (not in the villages register)")
             return nil

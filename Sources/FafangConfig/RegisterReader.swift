@@ -25,11 +25,9 @@ struct RegisterReader {
         do {
             text = try TextFile.read(file).text
         } catch {
-            if case let .notText(_, line) = error {
-                log.error(file, line, "", "neither UTF-8 nor GB18030 text (save the file as CSV UTF-8 or CSV GB18030)")
-            } else {
-                log.error(file, 0, "", error.description)
-            }
+            var line = 0
+            if case let .notText(_, at) = error { line = at }
+            log.error(file, line, "", error.reason)
             return nil
         }
         let table: CSVTable

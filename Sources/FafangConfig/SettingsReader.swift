@@ -98,7 +98,8 @@ enum SettingsReader {
 
     static func resolve(_ path: String, against directory: String) -> String {
         if path.hasPrefix("/") { return path }
-        return directory.isEmpty || directory == "." ? path : (directory as NSString).appendingPathComponent(path)
+        let joined = directory.isEmpty || directory == "." ? path : (directory as NSString).appendingPathComponent(path)
+        return (joined as NSString).standardizingPath
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -20,6 +20,14 @@ public enum TextFile {
         case unreadable(path: String, reason: String)
         case notText(path: String, line: Int)
 
+        /// What went wrong, without the path.
+        public var reason: String {
+            switch self {
+            case let .unreadable(_, reason): return "cannot read: \(reason)"
+            case .notText: return "neither UTF-8 nor GB18030 text (save the file as CSV UTF-8 or CSV GB18030)"
+            }
+        }
+
         public var description: String {
             switch self {
             case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"

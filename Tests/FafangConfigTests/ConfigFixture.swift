@@ -59,7 +59,7 @@ struct ConfigFixture {
             cumulative_percent = "100.00"
 
             [payees]
-            register = "payees/rent.csv"
+            register = "../payees/rent.csv"
             rate_yuan_per_mu = "1800"
             years = 3
 
@@ -90,7 +90,7 @@ struct ConfigFixture {
             cumulative_percent = "100"
 
             [payees]
-            register = "payees/transfer.csv"
+            register = "../payees/transfer.csv"
 
             """,
             "payees/transfer.csv": """

@@ -232,7 +232,7 @@ struct ConfigLoaderTests {
         deadline = 2021-12-31
         cumulative_percent = "100"
         [payees]
-        register = "payees/persons.csv"
+        register = "../payees/persons.csv"
         """
         let root = try fixture.write()
         defer { fixture.remove() }

@@ -1,0 +1,39 @@
+# Fafang — build, run and test. `make setup` needs root (apt-get); everything else does not.
+SWIFT ?= swift
+CONFIG ?= Config
+AT ?= 2021-06-20
+BIN := .build/debug/fafang
+
+.PHONY: setup build run test check plan import-seed clean
+
+# Debian packages the build and tests need. Swift itself (6.x) must already be on PATH.
+setup:
+	@if ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libcurl4-openssl-dev; \
+	fi
+
+build:
+	$(SWIFT) build
+
+# The main job on the bundled configuration: validate it, then show every project's plan.
+run: build
+	$(BIN) check --config $(CONFIG)
+	$(BIN) plan --config $(CONFIG) --at $(AT)
+
+check: build
+	$(BIN) check --config $(CONFIG)
+
+plan: build
+	$(BIN) plan --config $(CONFIG) --at $(AT)
+
+# Re-import the seed document's projects (review the kinds and [payees] before committing).
+import-seed: build
+	$(BIN) import-goals ../shared/seed/000_af5538dde43debdd.txt
+
+test:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	$(BIN) check --config $(CONFIG)
+
+clean:
+	rm -rf .build
