@@ -6,12 +6,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fafang", targets: ["fafang"]),
+        .executable(name: "fafang-bench", targets: ["fafang-bench"]),
         .library(name: "FafangCore", targets: ["FafangCore"]),
         .library(name: "FafangConfig", targets: ["FafangConfig"]),
+        .library(name: "FafangDelivery", targets: ["FafangDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "FafangCore"),
@@ -22,18 +25,55 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // Typed wrappers over libcurl's variadic calls (libcurl4-openssl-dev).
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "FafangDelivery",
+            dependencies: [
+                "FafangCore",
+                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Loopback servers and helpers shared by tests and benchmarks; never linked into fafang.
+        .target(
+            name: "FafangTestSupport",
+            dependencies: ["FafangCore"]
+        ),
         .executableTarget(
             name: "fafang",
             dependencies: [
                 "FafangCore",
                 "FafangConfig",
+                "FafangDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "fafang-bench",
+            dependencies: [
+                "FafangDelivery",
+                "FafangTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/fafang-bench"
         ),
         .testTarget(name: "FafangCoreTests", dependencies: ["FafangCore"]),
         .testTarget(
             name: "FafangConfigTests",
-            dependencies: ["FafangConfig", "FafangCore"],
+            dependencies: [
+                "FafangConfig",
+                "FafangCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FafangDeliveryTests",
+            dependencies: ["FafangDelivery", "FafangConfig", "FafangCore", "FafangTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ],

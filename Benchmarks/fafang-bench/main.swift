@@ -1,0 +1,1 @@
+print("fafang-bench: not written yet")

@@ -1,0 +1,79 @@
+import FafangCore
+import Foundation
+
+/// One message to one recipient, rendered and ready for a gateway.
+public struct OutboundMessage: Sendable, Hashable {
+    /// Stable across retries and restarts: receivers drop a second copy with the same key.
+    public var idempotencyKey: String
+    public var recipient: Recipient
+    /// The rendered Chinese text (for SMS, without the 【签名】: the gateway adds it).
+    public var text: String
+    /// A title for robots that show one (markdown messages); nil for plain text.
+    public var title: String?
+    /// Template parameters for cloud SMS (Aliyun/Tencent send a template code and parameters).
+    public var templateParameters: [String: String]
+
+    public init(idempotencyKey: String, recipient: Recipient, text: String, title: String? = nil,
+                templateParameters: [String: String] = [:]) {
+        self.idempotencyKey = idempotencyKey
+        self.recipient = recipient
+        self.text = text
+        self.title = title
+        self.templateParameters = templateParameters
+    }
+}
+
+/// Who a message goes to.
+public enum Recipient: Sendable, Hashable, CustomStringConvertible {
+    /// A household or person, by SMS.
+    case phone(PhoneNumber)
+    /// A village committee's group robot or webhook, by endpoint name.
+    case endpoint(String)
+
+    /// Masked: safe for logs.
+    public var description: String {
+        switch self {
+        case let .phone(phone): return phone.masked
+        case let .endpoint(name): return name
+        }
+    }
+}
+
+/// What a delivery attempt came to, and what to do next.
+public enum DeliveryVerdict: Sendable, Hashable {
+    /// Accepted by the gateway; `reference` is its message id when it gives one.
+    case delivered(reference: String?)
+    /// Not delivered, and trying again may help; `after` is the server's Retry-After when given.
+    case retry(reason: String, after: Duration?)
+    /// Not delivered, and trying again cannot help (bad number, rejected signature, 4xx).
+    case permanent(reason: String)
+
+    public var isRetryable: Bool {
+        if case .retry = self { return true }
+        return false
+    }
+}
+
+/// A way out to households or committees: builds the request for a message and reads the reply.
+/// Every gateway has this one small interface, so the dispatcher and the shared tests treat them alike.
+public protocol Gateway: Sendable {
+    /// The configured name, e.g. `kannel` or `village-v01`.
+    var name: String { get }
+    /// The HTTP request that delivers `message`, signed as of `now`.
+    func request(for message: OutboundMessage, now: Date) throws(GatewayError) -> HTTPRequest
+    /// Classifies the outcome of that request.
+    func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage) -> DeliveryVerdict
+}
+
+/// A message a gateway cannot build a request for (wrong recipient kind, text too long…).
+public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var gateway: String
+    public var message: String
+
+    public init(gateway: String, message: String) {
+        self.gateway = gateway
+        self.message = Redaction.text(message)
+    }
+
+    public var description: String { "\(gateway): \(message)" }
+}
