@@ -1,0 +1,45 @@
+/// Something the scheduler decided must be told, to whom, with the facts the message needs.
+/// Its `key` is stable: the same situation always yields the same key, so an event already
+/// emitted (recorded by the store) is never emitted again, across re-runs and crashes.
+public struct DueEvent: Hashable, Sendable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+        case paymentRecorded = "payment_recorded"
+        case milestoneApproaching = "milestone_approaching"
+        case milestoneOverdue = "milestone_overdue"
+        case caughtUp = "caught_up"
+        case paymentInProgress = "payment_in_progress"
+    }
+
+    /// Who is told.
+    public enum Audience: Hashable, Sendable {
+        /// A household or person of the event's project, by SMS.
+        case payee(String)
+        /// A village committee (by village name), by webhook.
+        case village(String)
+        /// The township finance office.
+        case financeOffice
+    }
+
+    public var key: String
+    public var kind: Kind
+    public var projectCode: String
+    public var audiences: [Audience]
+    public var facts: Facts
+
+    /// The data a template may use; absent fields are nil.
+    public struct Facts: Hashable, Sendable {
+        public var payeeID: String?
+        public var amount: Money?
+        public var paymentDate: CivilDate?
+        public var bankReference: String?
+        public var deadline: CivilDate?
+        public var cumulative: Percent?
+        public var target: Money?
+        public var paid: Money?
+        public var daysLeft: Int?
+        public var daysOverdue: Int?
+        public var grade: ProgressGrade?
+
+        public init() {}
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The scheduler as a pure function: from the plan, the ledger, the time and what was already
+/// emitted, the events that are due now. No clock, no I/O; the daemon's timer calls it.
+public enum Scheduler {
+    /// - Parameters:
+    ///   - now: the current instant; its civil date in `zone` is "today".
+    ///   - emitted: keys of events already emitted (and so never emitted again).
+    public static func dueEvents(projects: [ScheduledProject], ledger: [LedgerEntry], now: Date, zone: TimeZone,
+                                 emitted: Set<String>, settings: SchedulerSettings = SchedulerSettings()) -> [DueEvent] {
+        let today = CivilDate.of(now, in: zone)
+        let entries = Dictionary(grouping: ledger.filter { $0.date <= today }, by: \.projectCode)
+        var events: [DueEvent] = []
+        for scheduled in projects {
+            let projectEntries = entries[scheduled.project.code] ?? []
+            let state = ProjectState(scheduled: scheduled, entries: projectEntries, today: today, settings: settings)
+            events += state.paymentEvents()
+            events += state.milestoneEvents(emitted: emitted)
+            if settings.inProgressNotice { events += state.inProgressEvents() }
+        }
+        return events.filter { !emitted.contains($0.key) }
+    }
+}
+
+/// One project's standing on one day, and the events that follow from it.
+struct ProjectState {
+    let project: Project
+    let payees: [Payee]
+    let entries: [LedgerEntry]
+    let today: CivilDate
+    let settings: SchedulerSettings
+    let paid: Money
+    let paidByPayee: [String: Money]
+
+    init(scheduled: ScheduledProject, entries: [LedgerEntry], today: CivilDate, settings: SchedulerSettings) {
+        project = scheduled.project
+        payees = scheduled.payees
+        self.entries = entries.sorted { ($0.date, $0.bankReference) < ($1.date, $1.bankReference) }
+        self.today = today
+        self.settings = settings
+        paid = entries.map(\.amount).sum()
+        paidByPayee = entries.reduce(into: [:]) { $0[$1.payeeID, default: .zero] += $1.amount }
+    }
+
+    /// Villages with a payee not yet paid in full (for a transfer, the villages themselves).
+    var villagesWithUnpaidPayees: [String] {
+        var seen = Set<String>()
+        return payees.filter { (paidByPayee[$0.id] ?? .zero) < $0.owed }.map(\.village).filter { seen.insert($0).inserted }
+    }
+
+    func audience(for payee: Payee) -> DueEvent.Audience {
+        payee.kind == .village ? .village(payee.village) : .payee(payee.id)
+    }
+
+    /// One notice per recorded payment, to the one paid.
+    func paymentEvents() -> [DueEvent] {
+        let byID = Dictionary(payees.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return entries.compactMap { entry in
+            guard let payee = byID[entry.payeeID] else { return nil }
+            var facts = DueEvent.Facts()
+            facts.payeeID = entry.payeeID
+            facts.amount = entry.amount
+            facts.paymentDate = entry.date
+            facts.bankReference = entry.bankReference
+            return DueEvent(key: "paid:\(project.code):\(entry.bankReference)", kind: .paymentRecorded,
+                            projectCode: project.code, audiences: [audience(for: payee)], facts: facts)
+        }
+    }
+
+    func facts(for milestone: Milestone) -> DueEvent.Facts {
+        var facts = DueEvent.Facts()
+        facts.deadline = milestone.deadline
+        facts.cumulative = milestone.cumulative
+        facts.target = project.target(of: milestone)
+        facts.paid = paid
+        facts.daysLeft = today.days(until: milestone.deadline)
+        facts.grade = ProgressGrade.of(paid: paid, target: project.target(of: milestone), budget: project.budget.total,
+                                       slightThreshold: settings.slightThreshold)
+        return facts
+    }
+
+    var alertAudiences: [DueEvent.Audience] {
+        [.financeOffice] + villagesWithUnpaidPayees.map { .village($0) }
+    }
+
+    /// Warnings before the next milestone, overdue reports after the latest passed one, and
+    /// caught-up notices for milestones that were reported overdue and are now met.
+    func milestoneEvents(emitted: Set<String>) -> [DueEvent] {
+        var events: [DueEvent] = []
+        let prefix = "milestone:\(project.code)"
+        // Approaching: the smallest threshold at or above the days left (a daemon started late
+        // sends the latest warning it missed, not every one).
+        if let next = project.plan.first(where: { today <= $0.deadline }) {
+            let left = today.days(until: next.deadline)
+            if let threshold = settings.approachDays.filter({ $0 >= left }).min() {
+                let facts = facts(for: next)
+                if facts.grade != .onTrack {
+                    events.append(DueEvent(key: "\(prefix):\(next.deadline):approaching:T-\(threshold)", kind: .milestoneApproaching,
+                                           projectCode: project.code, audiences: alertAudiences, facts: facts))
+                }
+            }
+        }
+        // Overdue: only the latest milestone passed (it subsumes earlier ones), repeated every
+        // `overdueRepeatDays` until met.
+        let passed = project.plan.filter { $0.deadline < today }
+        if let latest = passed.last {
+            var facts = facts(for: latest)
+            if facts.grade != .onTrack {
+                let overdue = latest.deadline.days(until: today)
+                facts.daysOverdue = overdue
+                let occurrence = (overdue - 1) / settings.overdueRepeatDays
+                events.append(DueEvent(key: "\(prefix):\(latest.deadline):overdue:\(occurrence)", kind: .milestoneOverdue,
+                                       projectCode: project.code, audiences: alertAudiences, facts: facts))
+            }
+        }
+        for milestone in passed where paid >= project.target(of: milestone) {
+            let overdueKey = "\(prefix):\(milestone.deadline):overdue:"
+            guard emitted.contains(where: { $0.hasPrefix(overdueKey) }) else { continue }
+            events.append(DueEvent(key: "\(prefix):\(milestone.deadline):caught-up", kind: .caughtUp,
+                                   projectCode: project.code, audiences: [.financeOffice] + villagesOf(all: true),
+                                   facts: facts(for: milestone)))
+        }
+        return events
+    }
+
+    private func villagesOf(all: Bool) -> [DueEvent.Audience] {
+        var seen = Set<String>()
+        return payees.map(\.village).filter { seen.insert($0).inserted }.map { .village($0) }
+    }
+
+    /// Courtesy notices to households and persons still wholly unpaid `inProgressDelayDays`
+    /// after the milestone that covers them: payees in register order, the milestone covering a
+    /// payee being the first whose cumulative target reaches the owed amounts up to and including it.
+    func inProgressEvents() -> [DueEvent] {
+        var events: [DueEvent] = []
+        var running = Money.zero
+        for payee in payees where payee.kind != .village {
+            running += payee.owed
+            guard (paidByPayee[payee.id] ?? .zero) == .zero,
+                  let covering = project.plan.first(where: { project.target(of: $0) >= running }) ?? project.plan.last,
+                  covering.deadline.days(until: today) >= settings.inProgressDelayDays
+            else { continue }
+            var facts = facts(for: covering)
+            facts.payeeID = payee.id
+            facts.amount = payee.owed
+            events.append(DueEvent(key: "in-progress:\(project.code):\(payee.id):\(covering.deadline)", kind: .paymentInProgress,
+                                   projectCode: project.code, audiences: [.payee(payee.id)], facts: facts))
+        }
+        return events
+    }
+}

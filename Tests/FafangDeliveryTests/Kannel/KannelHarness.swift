@@ -1,0 +1,267 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real Kannel on 127.0.0.1 for end-to-end tests: bearerbox with a fake SMSC, smsbox with a
+/// sendsms user, and `fakesmsc` standing in for the operator's SMSC. All ports are free ports
+/// chosen at start; everything is stopped (by the pids it started) in `stop()`.
+final class KannelHarness {
+    static let bearerbox = "/usr/sbin/bearerbox"
+    static let smsbox = "/usr/sbin/smsbox"
+    static let fakesmsc = "/usr/lib/kannel/test/fakesmsc"
+
+    /// Whether the Debian packages kannel and kannel-extras are installed.
+    static var isInstalled: Bool {
+        [bearerbox, smsbox, fakesmsc].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let directory: String
+    let adminPort: Int
+    let smsboxPort: Int
+    let smscPort: Int
+    let sendsmsPort: Int
+    let username = "fafang"
+    let password = "kannel-test-password"
+    private var processes: [Process] = []
+    private let received = ReceivedMessages()
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "fafang-kannel-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let ports = try KannelHarness.freePorts(4)
+        (adminPort, smsboxPort, smscPort, sendsmsPort) = (ports[0], ports[1], ports[2], ports[3])
+    }
+
+    var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
+
+    /// Starts the three processes and waits until the fake SMSC is online in bearerbox.
+    func start(timeout: TimeInterval = 20) throws {
+        let config = directory + "/kannel.conf"
+        try configuration.write(toFile: config, atomically: true, encoding: .utf8)
+        try launch(KannelHarness.bearerbox, [config], log: "bearerbox.out")
+        try waitForPort(smsboxPort, timeout: timeout, what: "bearerbox")
+        try launch(KannelHarness.smsbox, [config], log: "smsbox.out")
+        try waitForPort(sendsmsPort, timeout: timeout, what: "smsbox")
+        let pipe = Pipe()
+        try launch(KannelHarness.fakesmsc, ["-H", "127.0.0.1", "-r", String(smscPort), "-m", "0", "1 2 text unused"],
+                   log: nil, output: pipe)
+        let received = self.received
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil } else { received.append(data) }
+        }
+        try waitUntil(timeout: timeout, what: "the fake SMSC to come online") {
+            guard let status = try? String(contentsOf: URL(string: "http://127.0.0.1:\(self.adminPort)/status.txt?password=admin-pw")!, encoding: .utf8)
+            else { return false }
+            return status.contains("online")
+        }
+    }
+
+    /// Stops every process it started (SIGTERM, then SIGKILL after a grace period) and removes its folder.
+    func stop() {
+        for process in processes.reversed() where process.isRunning {
+            process.terminate()
+        }
+        for process in processes.reversed() {
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        processes.removeAll()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Waits for the fake SMSC to receive a message for `to`, and returns its text decoded.
+    func message(to receiver: String, timeout: TimeInterval = 10) throws -> (from: String, text: String) {
+        guard let message = received.wait(for: receiver, timeout: timeout) else {
+            throw Failure(description: "no message for \(receiver) reached the fake SMSC within \(timeout) s; log: \(log("bearerbox.log").suffix(2000))")
+        }
+        return message
+    }
+
+    func log(_ name: String) -> String {
+        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    private var configuration: String {
+        """
+        group = core
+        admin-port = \(adminPort)
+        admin-password = admin-pw
+        admin-interface = 127.0.0.1
+        smsbox-port = \(smsboxPort)
+        box-allow-ip = 127.0.0.1
+        log-file = "\(directory)/bearerbox.log"
+        log-level = 1
+        access-log = "\(directory)/access.log"
+        dlr-storage = internal
+
+        group = smsc
+        smsc = fake
+        smsc-id = fake
+        port = \(smscPort)
+        connect-allow-ip = 127.0.0.1
+
+        group = smsbox
+        bearerbox-host = 127.0.0.1
+        bearerbox-port = \(smsboxPort)
+        sendsms-port = \(sendsmsPort)
+        sendsms-interface = 127.0.0.1
+        log-file = "\(directory)/smsbox.log"
+        log-level = 1
+
+        group = sendsms-user
+        username = \(username)
+        password = \(password)
+        max-messages = 10
+        concatenation = true
+
+        """
+    }
+
+    @discardableResult
+    private func launch(_ path: String, _ arguments: [String], log: String?, output: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if let log {
+            _ = FileManager.default.createFile(atPath: directory + "/" + log, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/" + log))
+            process.standardOutput = handle
+            process.standardError = handle
+        }
+        if let output {
+            process.standardOutput = output
+            process.standardError = output
+        }
+        try process.run()
+        processes.append(process)
+        return process
+    }
+
+    private func waitForPort(_ port: Int, timeout: TimeInterval, what: String) throws {
+        try waitUntil(timeout: timeout, what: "\(what) to listen on port \(port)") { KannelHarness.canConnect(port) }
+    }
+
+    /// Polls `condition` every 50 ms until it holds: readiness of an outside process, which
+    /// offers nothing to wait on.
+    private func waitUntil(timeout: TimeInterval, what: String, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { throw Failure(description: "timed out waiting for \(what)") }
+            usleep(50_000)
+        }
+    }
+
+    static func canConnect(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// `count` distinct ports that were free a moment ago (bound to port 0, then released).
+    static func freePorts(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket() failed") }
+            sockets.append(fd)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = 0
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { throw Failure(description: "bind() failed") }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}
+
+/// What fakesmsc printed, parsed into messages; waiters are woken as lines arrive.
+/// `@unchecked Sendable`: every stored property is guarded by `condition`.
+final class ReceivedMessages: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var buffer = Data()
+    private var messages: [(from: String, to: String, text: String)] = []
+
+    func append(_ data: Data) {
+        condition.lock()
+        defer { condition.unlock() }
+        buffer.append(data)
+        while let newline = buffer.firstIndex(of: 0x0A) {
+            let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+            buffer.removeSubrange(buffer.startIndex...newline)
+            if let message = ReceivedMessages.parse(line) { messages.append(message) }
+        }
+        condition.broadcast()
+    }
+
+    func wait(for receiver: String, timeout: TimeInterval) -> (from: String, text: String)? {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let found = messages.first(where: { $0.to == receiver }) { return (found.from, found.text) }
+            if !condition.wait(until: deadline) { return nil }
+        }
+    }
+
+    /// `… Got message 1: <95555 17000000001 ucs-2 0%10%94…>`: the text is UCS-2 big-endian,
+    /// URL-encoded; `text` messages are plain URL-encoded UTF-8.
+    static func parse(_ line: String) -> (from: String, to: String, text: String)? {
+        guard let start = line.range(of: "Got message "), let open = line[start.upperBound...].firstIndex(of: "<"),
+              let close = line.lastIndex(of: ">"), open < close
+        else { return nil }
+        let fields = line[line.index(after: open)..<close].split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count == 4 else { return nil }
+        let bytes = percentDecodedBytes(String(fields[3]))
+        let text: String
+        if fields[2] == "ucs-2" || fields[2] == "ucs2" {
+            guard bytes.count % 2 == 0 else { return nil }
+            let units = stride(from: 0, to: bytes.count, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+            text = String(decoding: units, as: UTF16.self)
+        } else {
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        return (String(fields[0]), String(fields[1]), text)
+    }
+
+    private static func percentDecodedBytes(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var utf8 = Array(text.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return bytes
+    }
+}
