@@ -6,10 +6,12 @@ BIN := .build/debug/fafang
 
 .PHONY: setup build run test check plan import-seed clean
 
-# Debian packages the build and tests need. Swift itself (6.x) must already be on PATH.
+# Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
+# benchmark). Swift itself (6.x) must already be on PATH.
+PACKAGES := libcurl4-openssl-dev libsqlite3-dev kannel kannel-extras wrk
 setup:
-	@if ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libcurl4-openssl-dev; \
+	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PACKAGES); \
 	fi
 
 build:

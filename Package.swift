@@ -10,11 +10,13 @@ let package = Package(
         .library(name: "FafangCore", targets: ["FafangCore"]),
         .library(name: "FafangConfig", targets: ["FafangConfig"]),
         .library(name: "FafangDelivery", targets: ["FafangDelivery"]),
+        .library(name: "FafangStore", targets: ["FafangStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "FafangCore"),
@@ -23,6 +25,13 @@ let package = Package(
             dependencies: [
                 "FafangCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "FafangStore",
+            dependencies: [
+                "FafangCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Typed wrappers over libcurl's variadic calls (libcurl4-openssl-dev).
@@ -71,6 +80,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "FafangStoreTests", dependencies: ["FafangStore", "FafangCore"]),
         .testTarget(
             name: "FafangDeliveryTests",
             dependencies: ["FafangDelivery", "FafangConfig", "FafangCore", "FafangTestSupport"],

@@ -26,6 +26,14 @@ public struct DueEvent: Hashable, Sendable {
     public var audiences: [Audience]
     public var facts: Facts
 
+    public init(key: String, kind: Kind, projectCode: String, audiences: [Audience], facts: Facts) {
+        self.key = key
+        self.kind = kind
+        self.projectCode = projectCode
+        self.audiences = audiences
+        self.facts = facts
+    }
+
     /// The data a template may use; absent fields are nil.
     public struct Facts: Hashable, Sendable {
         public var payeeID: String?

@@ -1,0 +1,104 @@
+import FafangCore
+import Foundation
+import GRDB
+
+/// The daemon's SQLite database: ledger, emitted events, outbox, delivery attempts and receipts.
+///
+/// Wraps a GRDB writer and owns the migrator. A file database is opened as a `DatabasePool`
+/// (WAL mode); tests use a temporary file or an in-memory queue. Shipped migrations are never
+/// edited: changes come as new ones.
+public struct AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) `fafang.sqlite` in `directory`, in WAL mode.
+    public static func open(directory: String) throws -> AppDatabase {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("fafang.sqlite"), configuration: configuration)
+        return try AppDatabase(pool)
+    }
+
+    /// An empty in-memory database, for tests.
+    public static func inMemory() throws -> AppDatabase { try AppDatabase(DatabaseQueue()) }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "ledger_entry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("bank_reference", .text).notNull().unique()
+                t.column("project_code", .text).notNull().indexed()
+                t.column("payee_id", .text).notNull()
+                t.column("amount_fen", .integer).notNull().check { $0 > 0 }
+                t.column("paid_on", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("recorded_at", .datetime).notNull()
+            }
+            try db.create(table: "emitted_event") { t in
+                t.primaryKey("key", .text)
+                t.column("kind", .text).notNull()
+                t.column("project_code", .text).notNull()
+                t.column("emitted_at", .datetime).notNull()
+            }
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("idempotency_key", .text).notNull().unique()
+                t.column("event_key", .text).notNull().references("emitted_event", column: "key")
+                t.column("kind", .text).notNull()
+                t.column("project_code", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("gateway", .text).notNull()
+                t.column("recipient", .text).notNull()
+                t.column("village", .text)
+                t.column("payee_id", .text)
+                t.column("text", .text).notNull()
+                t.column("title", .text)
+                t.column("state", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .datetime).notNull()
+                t.column("lease_owner", .text)
+                t.column("lease_expires_at", .datetime)
+                t.column("gateway_reference", .text).indexed()
+                t.column("last_error", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["state", "next_attempt_at"])
+            try db.create(table: "delivery_attempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outbox_id", .integer).notNull().indexed().references("outbox", onDelete: .cascade)
+                t.column("number", .integer).notNull()
+                t.column("started_at", .datetime).notNull()
+                t.column("duration_ms", .integer).notNull()
+                t.column("http_status", .integer)
+                t.column("curl_code", .integer)
+                t.column("verdict", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "delivery_receipt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outbox_id", .integer).notNull().indexed().references("outbox", onDelete: .cascade)
+                t.column("received_at", .datetime).notNull()
+                t.column("status", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "gateway_state") { t in
+                t.primaryKey("name", .text)
+                t.column("paused", .boolean).notNull().defaults(to: false)
+                t.column("failing_since", .datetime)
+                t.column("paused_at", .datetime)
+                t.column("reason", .text)
+            }
+        }
+        return migrator
+    }
+}

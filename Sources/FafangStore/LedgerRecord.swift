@@ -1,0 +1,115 @@
+import FafangCore
+import Foundation
+import GRDB
+
+/// A row of `ledger_entry`.
+struct LedgerRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "ledger_entry"
+
+    var id: Int64?
+    var bankReference: String
+    var projectCode: String
+    var payeeID: String
+    var amountFen: Int64
+    var paidOn: String
+    var source: String
+    var recordedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, bankReference = "bank_reference", projectCode = "project_code", payeeID = "payee_id"
+        case amountFen = "amount_fen", paidOn = "paid_on", source, recordedAt = "recorded_at"
+    }
+
+    init(_ entry: LedgerEntry, source: String, recordedAt: Date) {
+        bankReference = entry.bankReference
+        projectCode = entry.projectCode
+        payeeID = entry.payeeID
+        amountFen = entry.amount.fen
+        paidOn = entry.date.description
+        self.source = source
+        self.recordedAt = recordedAt
+    }
+
+    var entry: LedgerEntry? {
+        CivilDate(iso: paidOn).map {
+            LedgerEntry(projectCode: projectCode, payeeID: payeeID, amount: Money(fen: amountFen), date: $0, bankReference: bankReference)
+        }
+    }
+}
+
+/// What recording a batch of ledger entries did.
+public struct LedgerWriteResult: Sendable, Hashable {
+    /// Entries new to the ledger.
+    public var inserted: [LedgerEntry]
+    /// Entries whose bank reference was already recorded with the same content (a replay).
+    public var duplicates: Int
+}
+
+/// Why a batch of ledger entries was refused. Nothing of the batch is recorded.
+public struct LedgerRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One refused entry: its 0-based index in the batch, and why.
+    public struct Problem: Sendable, Hashable {
+        public var index: Int
+        public var message: String
+    }
+
+    public var problems: [Problem]
+
+    public var description: String { problems.map { "entry \($0.index + 1): \($0.message)" }.joined(separator: "; ") }
+}
+
+extension AppDatabase {
+    /// Records a batch of payments atomically, idempotent on the bank reference: a reference seen
+    /// before with the same content is skipped, with different content it is a rejection.
+    /// `check` sees, inside the same transaction, what each (project, payee) was paid before this
+    /// batch plus the batch's earlier entries, and returns a problem for an entry that must not be
+    /// recorded (payee not in the register, overpayment). Any problem rejects the whole batch.
+    public func recordLedger(
+        _ entries: [LedgerEntry], source: String, now: Date,
+        check: @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?
+    ) throws -> LedgerWriteResult {
+        try writer.write { db in
+            var problems: [LedgerRejection.Problem] = []
+            var inserted: [LedgerEntry] = []
+            var duplicates = 0
+            var running: [String: Money] = [:]
+            var seenInBatch: [String: Int] = [:]
+            for (index, entry) in entries.enumerated() {
+                if let first = seenInBatch[entry.bankReference] {
+                    problems.append(.init(index: index, message: "bank reference \(entry.bankReference) appears twice in this batch (also entry \(first + 1))"))
+                    continue
+                }
+                seenInBatch[entry.bankReference] = index
+                if let existing = try LedgerRecord.filter(Column("bank_reference") == entry.bankReference).fetchOne(db) {
+                    if existing.entry == entry { duplicates += 1 } else {
+                        problems.append(.init(index: index, message: "bank reference \(entry.bankReference) was already recorded with other details (project \(existing.projectCode), payee \(existing.payeeID), \(Money(fen: existing.amountFen).yuanString) 元 on \(existing.paidOn))"))
+                    }
+                    continue
+                }
+                let key = entry.projectCode + "\u{1F}" + entry.payeeID
+                let before: Money
+                if let known = running[key] { before = known } else {
+                    let sum = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entry WHERE project_code = ? AND payee_id = ?",
+                                                 arguments: [entry.projectCode, entry.payeeID]) ?? 0
+                    before = Money(fen: sum)
+                }
+                if let problem = check(entry, before) {
+                    problems.append(.init(index: index, message: problem))
+                    continue
+                }
+                running[key] = before + entry.amount
+                inserted.append(entry)
+            }
+            guard problems.isEmpty else { throw LedgerRejection(problems: problems) }
+            for entry in inserted {
+                try LedgerRecord(entry, source: source, recordedAt: now).insert(db)
+            }
+            return LedgerWriteResult(inserted: inserted, duplicates: duplicates)
+        }
+    }
+
+    /// Every payment recorded, in the order recorded.
+    public func ledger() throws -> [LedgerEntry] {
+        try writer.read { db in try LedgerRecord.order(Column("id")).fetchAll(db).compactMap(\.entry) }
+    }
+}
