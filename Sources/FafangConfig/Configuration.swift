@@ -41,43 +41,6 @@ public struct SMSSettings: Sendable {
     public var maxSegments: Int
 }
 
-/// A daily window of local time, such as 21:00–08:00, that may wrap past midnight.
-public struct QuietHours: Hashable, Sendable, CustomStringConvertible {
-    /// Minutes after local midnight.
-    public var start: Int
-    public var end: Int
-
-    public init(start: Int, end: Int) {
-        self.start = start
-        self.end = end
-    }
-
-    /// Parses "21:00-08:00"; an empty window ("00:00-00:00") means no quiet hours.
-    public init?(_ text: String) {
-        let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let start = QuietHours.minutes(parts[0]), let end = QuietHours.minutes(parts[1]) else { return nil }
-        self.start = start
-        self.end = end
-    }
-
-    private static func minutes(_ text: String) -> Int? {
-        let hm = text.split(separator: ":")
-        guard hm.count == 2, hm[0].count <= 2, hm[1].count == 2, let h = Int(hm[0]), let m = Int(hm[1]),
-              (0...23).contains(h), (0...59).contains(m) else { return nil }
-        return h * 60 + m
-    }
-
-    /// Whether `minute` after local midnight falls inside the window.
-    public func contains(minuteOfDay minute: Int) -> Bool {
-        if start == end { return false }
-        return start < end ? (minute >= start && minute < end) : (minute >= start || minute < end)
-    }
-
-    public var description: String {
-        String(format: "%02d:%02d-%02d:%02d", start / 60, start % 60, end / 60, end % 60)
-    }
-}
-
 /// A webhook endpoint: a group robot or a signed JSON webhook. Its URL may carry a token and
 /// is never printed whole; secrets are read from files, never written in the config.
 public struct Endpoint: Sendable {
