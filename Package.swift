@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "FafangCore"),
@@ -45,6 +48,19 @@ let package = Package(
                 "FafangCore",
                 "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The long-running service: scheduler, dispatcher, ledger inbox; and the operator's services.
+        .target(
+            name: "FafangDaemon",
+            dependencies: [
+                "FafangCore",
+                "FafangConfig",
+                "FafangStore",
+                "FafangDelivery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Loopback servers and helpers shared by tests and benchmarks; never linked into fafang.
@@ -58,7 +74,10 @@ let package = Package(
                 "FafangCore",
                 "FafangConfig",
                 "FafangDelivery",
+                "FafangStore",
+                "FafangDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -76,11 +95,19 @@ let package = Package(
             dependencies: [
                 "FafangConfig",
                 "FafangCore",
+                "FafangTestSupport",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FafangStoreTests", dependencies: ["FafangStore", "FafangCore"]),
+        .testTarget(
+            name: "FafangDaemonTests",
+            dependencies: ["FafangDaemon", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
+        ),
         .testTarget(
             name: "FafangDeliveryTests",
             dependencies: ["FafangDelivery", "FafangConfig", "FafangCore", "FafangTestSupport"],

@@ -1,3 +1,4 @@
+import FafangTestSupport
 import FafangConfig
 import FafangCore
 import Foundation

@@ -1,4 +1,5 @@
 @testable import FafangConfig
+import FafangTestSupport
 import FafangCore
 import Foundation
 import Testing

@@ -1,12 +1,12 @@
 import Foundation
 
-/// A small, valid configuration written to a fresh temporary folder, which a test then damages
+/// A small, valid configuration (two projects, two villages) written to a fresh temporary folder, which a test then damages
 /// one file at a time. Every file can be replaced before `write()`.
-struct ConfigFixture {
-    let root: String
-    var files: [String: String]
+public struct ConfigFixture: Sendable {
+    public let root: String
+    public var files: [String: String]
 
-    init() {
+    public init() {
         root = NSTemporaryDirectory() + "fafang-config-" + UUID().uuidString
         files = [
             "fafang.toml": """
@@ -103,18 +103,18 @@ struct ConfigFixture {
     }
 
     /// The line number (1-based) of the first line of `file` containing `text`.
-    func line(of text: String, in file: String) -> Int {
+    public func line(of text: String, in file: String) -> Int {
         let lines = (files[file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
         return (lines.firstIndex { $0.contains(text) } ?? -1) + 1
     }
 
-    func path(_ file: String) -> String { root + "/" + file }
+    public func path(_ file: String) -> String { root + "/" + file }
 
-    mutating func replace(_ file: String, _ old: String, with new: String) {
+    public mutating func replace(_ file: String, _ old: String, with new: String) {
         files[file] = files[file]?.replacingOccurrences(of: old, with: new)
     }
 
-    func write() throws -> String {
+    public func write() throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
         for (name, text) in files {
@@ -125,12 +125,6 @@ struct ConfigFixture {
         return root
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
+    public func remove() { try? FileManager.default.removeItem(atPath: root) }
 
-    static func fixtureURL(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return url
-    }
 }

@@ -1,0 +1,100 @@
+import FafangCore
+import Foundation
+
+/// A bank batch result file (银行批量代发结果) or any CSV of payments, read into ledger entries.
+///
+/// Columns (English or the usual Chinese headings): `bank_reference` (交易流水号), `project_code`
+/// (项目编码), `payee_id` (户号/编号), `amount_yuan` (金额), `date` (日期: 2021-03-15, 2021/3/15 or
+/// 20210315), and optionally `status` (状态: 成功 / 失败 — failed transfers are not payments and are
+/// skipped). UTF-8 or GB18030. Every bad row is reported with its line; a file with any bad row
+/// yields no entries at all.
+public enum LedgerFile {
+    /// One payment read from the file, with the line it is on.
+    public struct Row: Sendable, Hashable {
+        public var line: Int
+        public var entry: LedgerEntry
+    }
+
+    /// Every problem of a refused file.
+    public struct Rejected: Error, Sendable {
+        public var diagnostics: [Diagnostic]
+    }
+
+    public struct Parsed: Sendable {
+        public var rows: [Row]
+        /// Lines of transfers the bank reports as failed, skipped.
+        public var skippedFailed: [Int]
+    }
+
+    static let columns = RegisterColumns(columns: [
+        .init(key: "bank_reference", aliases: ["交易流水号", "流水号", "银行流水号"], required: true),
+        .init(key: "project_code", aliases: ["项目编码"], required: true),
+        .init(key: "payee_id", aliases: ["户号", "编号", "收款人编号"], required: true),
+        .init(key: "amount_yuan", aliases: ["金额", "金额（元）", "金额(元)", "发放金额"], required: true),
+        .init(key: "date", aliases: ["日期", "发放日期", "交易日期"], required: true),
+        .init(key: "status", aliases: ["状态", "交易状态"], required: false),
+        .init(key: "name", aliases: ["姓名", "户主", "收款人"], required: false),
+        .init(key: "note", aliases: ["备注", "摘要"], required: false),
+    ])
+
+    /// Reads `path`; returns the rows, or every problem found.
+    public static func read(_ path: String) -> Result<Parsed, Rejected> {
+        var reader = RegisterReader(file: path, log: DiagnosticLog())
+        guard let cells = reader.rows(columns) else { return .failure(Rejected(diagnostics: reader.log.errors)) }
+        var rows: [Row] = []
+        var skipped: [Int] = []
+        for row in cells {
+            let status = row["status"]
+            if ["失败", "failed", "fail", "退回", "returned"].contains(status.lowercased()) {
+                skipped.append(row.line)
+                continue
+            }
+            if !["", "成功", "success", "ok", "succeeded"].contains(status.lowercased()) {
+                reader.error(row, "status", "must be 成功 or 失败 (got \"\(status)\")")
+                continue
+            }
+            let before = reader.log.errors.count
+            let reference = reader.required(row, "bank_reference")
+            let project = reader.required(row, "project_code")
+            let payee = reader.required(row, "payee_id")
+            let amount = reader.money(row, "amount_yuan")
+            let date = parseDate(row["date"])
+            if date == nil { reader.error(row, "date", "must be a date such as 2021-03-15, 2021/3/15 or 20210315 (got \"\(row["date"])\")") }
+            guard reader.log.errors.count == before, let reference, let project, let payee, let amount, let date else { continue }
+            rows.append(Row(line: row.line, entry: LedgerEntry(projectCode: project, payeeID: payee, amount: amount, date: date,
+                                                               bankReference: reference)))
+        }
+        if reader.log.hasErrors { return .failure(Rejected(diagnostics: reader.log.errors)) }
+        return .success(Parsed(rows: rows, skippedFailed: skipped))
+    }
+
+    /// "2021-03-15", "2021/3/15", "2021.3.15", "20210315", "2021年3月15日".
+    public static func parseDate(_ text: String) -> CivilDate? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.count == 8, t.allSatisfy(\.isNumber), let y = Int(t.prefix(4)), let m = Int(t.dropFirst(4).prefix(2)), let d = Int(t.suffix(2)) {
+            return CivilDate(year: y, month: m, day: d)
+        }
+        let parts = t.split(whereSeparator: { "-/.年月日".contains($0) }).map(String.init)
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        return CivilDate(year: y, month: m, day: d)
+    }
+
+    /// The problems a configuration finds with an entry, before it may be recorded: an unknown
+    /// project or payee, a project without payees, an amount above what is still owed.
+    public static func problem(with entry: LedgerEntry, paidBefore: Money, in configuration: Configuration) -> String? {
+        guard let project = configuration.project(code: entry.projectCode) else {
+            return "unknown project \(entry.projectCode)"
+        }
+        guard project.project.kind.payeeKind != nil else {
+            return "project \(entry.projectCode) is an operating project with no payees"
+        }
+        guard let payee = project.payees.first(where: { $0.id == entry.payeeID }) else {
+            return "payee \(entry.payeeID) is not in the register of project \(entry.projectCode)"
+        }
+        let after = paidBefore + entry.amount
+        if after > payee.owed {
+            return "overpays \(entry.payeeID): owed \(payee.owed.yuanString) 元, already paid \(paidBefore.yuanString) 元, this payment \(entry.amount.yuanString) 元"
+        }
+        return nil
+    }
+}

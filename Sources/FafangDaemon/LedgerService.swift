@@ -1,0 +1,99 @@
+import FafangConfig
+import FafangCore
+import FafangStore
+import Foundation
+import Logging
+
+/// Records what was actually paid: one payment from the operator, a bank batch file, or every
+/// file dropped into the ledger inbox. Checks each entry against the configuration (known
+/// project and payee, no overpayment) inside the store's transaction; a file with any bad row is
+/// refused whole, with every problem and its line.
+public struct LedgerService: Sendable {
+    public let database: AppDatabase
+    public let logger: Logger
+
+    public init(database: AppDatabase, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// What importing a file came to.
+    public enum ImportOutcome: Sendable {
+        case recorded(LedgerWriteResult, skippedFailed: Int)
+        case rejected([Diagnostic])
+    }
+
+    /// Records entries (already parsed) against `configuration`. Throws `LedgerRejection`.
+    public func record(_ entries: [LedgerEntry], source: String, configuration: Configuration, now: Date) throws -> LedgerWriteResult {
+        let result = try database.recordLedger(entries, source: source, now: now) { entry, paidBefore in
+            LedgerFile.problem(with: entry, paidBefore: paidBefore, in: configuration)
+        }
+        for entry in result.inserted {
+            logger.info("payment recorded", metadata: [
+                "project.code": "\(entry.projectCode)", "payee.id": "\(entry.payeeID)", "ledger.amount_fen": "\(entry.amount.fen)",
+                "ledger.date": "\(entry.date)", "ledger.source": "\(source)",
+            ])
+        }
+        return result
+    }
+
+    /// Imports a CSV file: all of it, or (on any problem) none of it.
+    public func importFile(_ path: String, configuration: Configuration, now: Date) -> ImportOutcome {
+        let parsed: LedgerFile.Parsed
+        switch LedgerFile.read(path) {
+        case let .failure(rejected): return .rejected(rejected.diagnostics)
+        case let .success(value): parsed = value
+        }
+        do {
+            let result = try record(parsed.rows.map(\.entry), source: (path as NSString).lastPathComponent,
+                                    configuration: configuration, now: now)
+            return .recorded(result, skippedFailed: parsed.skippedFailed.count)
+        } catch let rejection as LedgerRejection {
+            return .rejected(rejection.problems.map {
+                let row = parsed.rows[$0.index]
+                return Diagnostic(file: path, line: row.line, keyPath: "", message: $0.message)
+            })
+        } catch {
+            return .rejected([Diagnostic(file: path, line: 0, keyPath: "", message: "could not record: \(error)")])
+        }
+    }
+
+    /// Imports every `*.csv` in `directory` once: a recorded file moves to `done/`, a refused one
+    /// to `rejected/` beside a `NAME.reason.txt` listing its problems. Files being written
+    /// (names starting with `.`) are left alone. Returns the names processed.
+    @discardableResult
+    public func processInbox(_ directory: String, configuration: Configuration, now: Date) -> [String] {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return [] }
+        var processed: [String] = []
+        for name in names.sorted() where name.lowercased().hasSuffix(".csv") && !name.hasPrefix(".") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let outcome = importFile(path, configuration: configuration, now: now)
+            let target: String
+            switch outcome {
+            case let .recorded(result, skipped):
+                target = "done"
+                logger.info("ledger file imported", metadata: [
+                    "ledger.file": "\(name)", "ledger.inserted": "\(result.inserted.count)",
+                    "ledger.duplicates": "\(result.duplicates)", "ledger.skipped_failed": "\(skipped)",
+                ])
+            case let .rejected(problems):
+                target = "rejected"
+                let reason = problems.map(\.description).joined(separator: "\n") + "\n"
+                try? manager.createDirectory(atPath: (directory as NSString).appendingPathComponent(target), withIntermediateDirectories: true)
+                try? reason.write(toFile: (directory as NSString).appendingPathComponent("\(target)/\(name).reason.txt"), atomically: true, encoding: .utf8)
+                logger.warning("ledger file rejected", metadata: ["ledger.file": "\(name)", "ledger.problems": "\(problems.count)"])
+            }
+            try? manager.createDirectory(atPath: (directory as NSString).appendingPathComponent(target), withIntermediateDirectories: true)
+            let destination = (directory as NSString).appendingPathComponent("\(target)/\(name)")
+            try? manager.removeItem(atPath: destination)
+            do {
+                try manager.moveItem(atPath: path, toPath: destination)
+            } catch {
+                logger.error("could not move ledger file", metadata: ["ledger.file": "\(name)", "error": "\(error)"])
+            }
+            processed.append(name)
+        }
+        return processed
+    }
+}

@@ -1,0 +1,100 @@
+import FafangConfig
+import FafangCore
+import FafangDaemon
+import FafangStore
+import FafangTestSupport
+import Foundation
+import Logging
+import Testing
+
+@Suite("Ledger: record, import, inbox")
+struct LedgerServiceTests {
+    let now = Date(timeIntervalSince1970: 1_617_235_200)
+
+    /// The fixture's configuration (RENT01: H1 owed 2,160, H2 owed 3,240; TRANS01: V1, V2) and a service.
+    func setUp() throws -> (ConfigFixture, Configuration, LedgerService) {
+        let fixture = ConfigFixture()
+        let outcome = ConfigLoader.load(path: try fixture.write())
+        let configuration = try #require(outcome.configuration, "\(outcome.diagnostics)")
+        return (fixture, configuration, LedgerService(database: try AppDatabase.inMemory(), logger: Logger(label: "test")))
+    }
+
+    func write(_ text: String, in fixture: ConfigFixture, name: String) throws -> String {
+        let path = fixture.root + "/" + name
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func recordChecksPayeeAndOverpayment() throws {
+        let (fixture, configuration, service) = try setUp()
+        defer { fixture.remove() }
+        let date = CivilDate(iso: "2021-03-01")!
+        _ = try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(2000), date: date, bankReference: "B1")],
+                               source: "cli", configuration: configuration, now: now)
+        #expect(throws: LedgerRejection.self) {
+            try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(161), date: date, bankReference: "B2")],
+                               source: "cli", configuration: configuration, now: now)
+        }
+        #expect(throws: LedgerRejection.self) {
+            try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H9", amount: .yuan(1), date: date, bankReference: "B3")],
+                               source: "cli", configuration: configuration, now: now)
+        }
+        let exact = try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(160), date: date, bankReference: "B4")],
+                                       source: "cli", configuration: configuration, now: now)
+        #expect(exact.inserted.count == 1)
+    }
+
+    @Test("a file with a bad row is refused whole, every problem with its line")
+    func badFileIsRefusedWhole() throws {
+        let (fixture, configuration, service) = try setUp()
+        defer { fixture.remove() }
+        let path = try write("""
+        交易流水号,项目编码,户号,金额,日期,状态
+        B1,RENT01,H1,1000.00,2021/3/1,成功
+        B2,RENT01,H2,abc,2021-03-01,成功
+        B3,RENT01,H9,10.00,2021-03-01,成功
+        B4,RENT01,H2,10.00,2021-02-30,成功
+        B5,RENT01,H2,10.00,20210301,失败
+        """, in: fixture, name: "bank.csv")
+        guard case let .rejected(problems) = service.importFile(path, configuration: configuration, now: now) else {
+            Issue.record("expected a rejection")
+            return
+        }
+        #expect(problems.map(\.line) == [3, 5])
+        #expect(problems.map(\.keyPath) == ["amount_yuan", "date"])
+        #expect(try service.database.ledger().isEmpty)
+        // Fix the syntax: the unknown payee on line 4 is then reported, and still nothing is recorded.
+        let fixed = try write("""
+        交易流水号,项目编码,户号,金额,日期,状态
+        B1,RENT01,H1,1000.00,2021/3/1,成功
+        B3,RENT01,H9,10.00,2021-03-01,成功
+        B5,RENT01,H2,10.00,20210301,失败
+        """, in: fixture, name: "bank2.csv")
+        guard case let .rejected(second) = service.importFile(fixed, configuration: configuration, now: now) else {
+            Issue.record("expected a rejection")
+            return
+        }
+        #expect(second.map(\.line) == [3])
+        #expect(second.first?.message.contains("H9 is not in the register") == true)
+        #expect(try service.database.ledger().isEmpty)
+    }
+
+    @Test func inboxImportsOnceAndMovesFiles() throws {
+        let (fixture, configuration, service) = try setUp()
+        defer { fixture.remove() }
+        let inbox = fixture.root + "/inbox"
+        _ = try write("bank_reference,project_code,payee_id,amount_yuan,date\nB1,RENT01,H1,100.00,2021-03-01\n", in: fixture, name: "inbox/good.csv")
+        _ = try write("bank_reference,project_code,payee_id,amount_yuan,date\nB2,RENT01,H1,999999.00,2021-03-01\n", in: fixture, name: "inbox/bad.csv")
+        _ = try write("partial", in: fixture, name: "inbox/.incoming.csv")
+        #expect(service.processInbox(inbox, configuration: configuration, now: now) == ["bad.csv", "good.csv"])
+        #expect(service.processInbox(inbox, configuration: configuration, now: now).isEmpty)
+        let manager = FileManager.default
+        #expect(manager.fileExists(atPath: inbox + "/done/good.csv"))
+        #expect(manager.fileExists(atPath: inbox + "/rejected/bad.csv"))
+        let reason = try String(contentsOfFile: inbox + "/rejected/bad.csv.reason.txt", encoding: .utf8)
+        #expect(reason.contains("bad.csv:2: overpays H1"))
+        #expect(manager.fileExists(atPath: inbox + "/.incoming.csv"))
+        #expect(try service.database.ledger().map(\.bankReference) == ["B1"])
+    }
+}
