@@ -1,5 +1,6 @@
 import ArgumentParser
 import FafangConfig
+import FafangStore
 import Foundation
 
 /// `--config PATH`, shared by every command that reads the configuration.
@@ -22,6 +23,18 @@ struct ConfigOptions: ParsableArguments {
             throw ExitCode(1)
         }
         return configuration
+    }
+}
+
+extension ConfigOptions {
+    /// The daemon's database in the configured state directory (created if missing).
+    func openDatabase(_ configuration: Configuration) throws -> AppDatabase {
+        do {
+            return try AppDatabase.open(directory: configuration.settings.stateDirectory)
+        } catch {
+            StandardError.print("\(configuration.settings.stateDirectory): cannot open the database: \(error)")
+            throw ExitCode(1)
+        }
     }
 }
 

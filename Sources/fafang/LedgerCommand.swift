@@ -1,0 +1,79 @@
+import ArgumentParser
+import FafangConfig
+import FafangCore
+import FafangDaemon
+import FafangStore
+import Foundation
+import Logging
+
+/// `fafang ledger`: what was actually paid.
+struct LedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Record payments actually made (idempotent on the bank reference).",
+        subcommands: [Record.self, Import.self, List.self]
+    )
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record one payment.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Project code.") var project: String
+        @Option(help: "Payee id in the project's register.") var payee: String
+        @Option(help: "Amount in 元, e.g. 4950.00.") var amount: String
+        @Option(help: "Payment date, YYYY-MM-DD.") var date: String
+        @Option(name: .customLong("ref"), help: "The bank's reference for the transfer.") var reference: String
+
+        func run() throws {
+            let configuration = try options.load()
+            let money: Money
+            do { money = try Money.parseYuan(amount) } catch { throw ValidationError("--amount: \(error)") }
+            guard let day = LedgerFile.parseDate(date) else { throw ValidationError("--date must be YYYY-MM-DD (got \"\(date)\")") }
+            let service = LedgerService(database: try options.openDatabase(configuration), logger: Logger(label: "fafang.ledger"))
+            let entry = LedgerEntry(projectCode: project, payeeID: payee, amount: money, date: day, bankReference: reference)
+            do {
+                let result = try service.record([entry], source: "cli", configuration: configuration, now: Date())
+                print(result.inserted.isEmpty ? "already recorded: \(reference)" : "recorded \(reference): \(money.yuanString) 元 to \(payee) (\(project)) on \(day)")
+            } catch let rejection as LedgerRejection {
+                StandardError.print("refused: \(rejection.problems.map(\.message).joined(separator: "; "))")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import a bank batch result CSV: all of it, or none of it.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The CSV file (UTF-8 or GB18030).") var file: String
+
+        func run() throws {
+            let configuration = try options.load()
+            let service = LedgerService(database: try options.openDatabase(configuration), logger: Logger(label: "fafang.ledger"))
+            switch service.importFile(file, configuration: configuration, now: Date()) {
+            case let .recorded(result, skipped):
+                print("\(file): recorded \(result.inserted.count), already recorded \(result.duplicates), failed transfers skipped \(skipped)")
+            case let .rejected(problems):
+                for problem in problems { StandardError.print(problem.description) }
+                StandardError.print("\(file): refused, nothing recorded (\(problems.count) problem(s))")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List recorded payments.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Only this project.") var project: String?
+
+        func run() throws {
+            let configuration = try options.load()
+            let entries = try options.openDatabase(configuration).ledger().filter { project == nil || $0.projectCode == project }
+            for entry in entries {
+                print("\(entry.date)  \(entry.projectCode)  \(entry.payeeID)  \(entry.amount.yuanString) 元  \(entry.bankReference)")
+            }
+            print("\(entries.count) payment(s), \(entries.map(\.amount).sum().yuanString) 元")
+        }
+    }
+}
