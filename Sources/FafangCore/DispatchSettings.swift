@@ -1,0 +1,36 @@
+import Foundation
+
+/// How the dispatcher paces, retries and groups messages (`[dispatch]` in fafang.toml).
+public struct DispatchSettings: Sendable, Hashable {
+    /// Rows claimed per round.
+    public var batchSize: Int
+    /// Seconds a claimed row stays leased; a sender that crashed loses it after this.
+    public var leaseSeconds: TimeInterval
+    /// Sends in flight at once.
+    public var concurrency: Int
+    public var retry: RetryPolicy
+    /// Messages per minute to one group robot (DingTalk, WeCom and Feishu allow 20).
+    public var robotPerMinute: Int
+    /// SMS to one phone per local day, at most.
+    public var smsPerPhonePerDay: Int
+    /// Village alerts enqueued within this many seconds of each other go out as one digest.
+    public var digestWindowSeconds: TimeInterval
+    /// A gateway failing without a single success for this long is paused and the office told.
+    public var pauseAfterFailingSeconds: TimeInterval
+    /// How long an idle dispatcher waits before looking again (it is also woken on new work).
+    public var pollSeconds: TimeInterval
+
+    public init(batchSize: Int = 100, leaseSeconds: TimeInterval = 120, concurrency: Int = 32, retry: RetryPolicy = .standard,
+                robotPerMinute: Int = 20, smsPerPhonePerDay: Int = 5, digestWindowSeconds: TimeInterval = 120,
+                pauseAfterFailingSeconds: TimeInterval = 1_800, pollSeconds: TimeInterval = 1) {
+        self.batchSize = batchSize
+        self.leaseSeconds = leaseSeconds
+        self.concurrency = concurrency
+        self.retry = retry
+        self.robotPerMinute = robotPerMinute
+        self.smsPerPhonePerDay = smsPerPhonePerDay
+        self.digestWindowSeconds = digestWindowSeconds
+        self.pauseAfterFailingSeconds = pauseAfterFailingSeconds
+        self.pollSeconds = pollSeconds
+    }
+}

@@ -1,0 +1,252 @@
+import FafangCore
+import FafangDelivery
+import FafangStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Sends what the outbox holds: claims due rows in batches under a lease, holds SMS in quiet
+/// hours and anything over a rate limit, groups a village's alerts into one digest, sends through
+/// the gateway and the HTTP engine, records every attempt, and retries, gives up or pauses a
+/// failing gateway as `DispatchPolicy` decides.
+public final class Dispatcher: Sendable {
+    /// Told when a message is given up, and when a gateway is paused (the daemon alerts the office).
+    public struct Hooks: Sendable {
+        public var dead: @Sendable (OutboxRecord, String) async -> Void
+        public var paused: @Sendable (String, String) async -> Void
+
+        public init(dead: @escaping @Sendable (OutboxRecord, String) async -> Void = { _, _ in },
+                    paused: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
+            self.dead = dead
+            self.paused = paused
+        }
+    }
+
+    let database: AppDatabase
+    let gateways: [String: any Gateway]
+    let transport: any HTTPTransport
+    let owner: String
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let hooks: Hooks
+    let settings: DispatchSettings
+    private let policy: Mutex<DispatchPolicy>
+
+    public init(database: AppDatabase, gateways: [String: any Gateway], transport: any HTTPTransport, policy: DispatchPolicy,
+                owner: String = "fafang-\(ProcessInfo.processInfo.processIdentifier)", logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                hooks: Hooks = Hooks()) {
+        self.database = database
+        self.gateways = gateways
+        self.transport = transport
+        self.owner = owner
+        self.logger = logger
+        self.clock = clock
+        self.random = random
+        self.hooks = hooks
+        self.settings = policy.settings
+        self.policy = Mutex(policy)
+    }
+
+    /// Claims one batch and sends it; returns how many rows were claimed (0: nothing due).
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let rows = try database.claim(limit: settings.batchSize, owner: owner, now: clock(), lease: settings.leaseSeconds)
+        guard !rows.isEmpty else { return 0 }
+        let groups = Self.digestGroups(rows)
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for rows in groups {
+                if running >= settings.concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.process(rows) }
+                running += 1
+            }
+        }
+        return rows.count
+    }
+
+    /// Rows in claim order, a village's alerts to one endpoint gathered into one group.
+    static func digestGroups(_ rows: [OutboxRecord]) -> [[OutboxRecord]] {
+        var groups: [[OutboxRecord]] = []
+        var index: [String: Int] = [:]
+        let digest = Set(DispatchPolicy.digestKinds.map(\.rawValue))
+        for row in rows {
+            guard row.channel == Channel.webhook.rawValue, digest.contains(row.kind) else {
+                groups.append([row])
+                continue
+            }
+            let key = row.gateway + "\u{1F}" + row.recipient
+            if let at = index[key] { groups[at].append(row) } else {
+                index[key] = groups.count
+                groups.append([row])
+            }
+        }
+        return groups
+    }
+
+    /// Runs until cancelled: a batch, and when nothing is due a short wait.
+    public func run() async throws {
+        while !Task.isCancelled {
+            let claimed = try await runOnce()
+            if claimed == 0 {
+                try? await Task.sleep(for: .seconds(settings.pollSeconds))
+            }
+        }
+    }
+
+    private func metadata(_ row: OutboxRecord) -> Logger.Metadata {
+        ["outbox.id": "\(row.id ?? 0)", "delivery.channel": "\(row.channel)", "delivery.gateway": "\(row.gateway)",
+         "delivery.recipient": "\(row.maskedRecipient)", "event.kind": "\(row.kind)", "project.code": "\(row.projectCode)"]
+    }
+
+    func process(_ claimed: [OutboxRecord]) async {
+        let row = claimed[0]
+        let now = clock()
+        let channel = row.outboxChannel ?? .webhook
+        let gate = policy.withLock {
+            $0.gate(channel: channel, gateway: row.gateway, recipient: row.recipient, firstAttempt: row.attempts == 0, now: now)
+        }
+        if case let .hold(until, reason) = gate {
+            for held in claimed {
+                guard let id = held.id else { continue }
+                _ = try? database.finish(id: id, owner: owner, attempt: nil, result: .deferred(until: until), now: now)
+            }
+            logger.debug("held", metadata: metadata(row).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 })
+            return
+        }
+        guard let gateway = gateways[row.gateway] else {
+            await giveUp(claimed, reason: "no gateway or endpoint named \(row.gateway) in the configuration", now: now)
+            return
+        }
+        var group = claimed
+        if channel == .webhook, let kind = DueEvent.Kind(rawValue: row.kind), DispatchPolicy.digestKinds.contains(kind) {
+            let companions = (try? database.claimCompanions(of: row, kinds: DispatchPolicy.digestKinds.map(\.rawValue), owner: owner,
+                                                             now: now, dueBy: now.addingTimeInterval(settings.digestWindowSeconds),
+                                                             lease: settings.leaseSeconds)) ?? []
+            group += companions
+        }
+        let message: OutboundMessage
+        do {
+            message = try outbound(group, channel: channel)
+        } catch {
+            await giveUp(group, reason: "\(error)", now: now)
+            return
+        }
+        let request: HTTPRequest
+        do {
+            request = try gateway.request(for: message, now: now)
+        } catch {
+            await giveUp(group, reason: error.description, now: now)
+            return
+        }
+        let started = Date()
+        let outcome = await transport.send(request)
+        let finished = clock()
+        let verdict = gateway.interpret(outcome, for: message, now: finished)
+        await record(group, outcome: outcome, verdict: verdict, started: now, elapsed: Date().timeIntervalSince(started), now: finished)
+    }
+
+    /// The message for a row, or for a village digest of several.
+    private func outbound(_ group: [OutboxRecord], channel: Channel) throws -> OutboundMessage {
+        let first = group[0]
+        let recipient: Recipient
+        if channel == .sms {
+            guard let phone = PhoneNumber(first.recipient) else {
+                throw GatewayError(gateway: first.gateway, message: "not a mobile number: \(Mask.phone(first.recipient))")
+            }
+            recipient = .phone(phone)
+        } else {
+            recipient = .endpoint(first.recipient)
+        }
+        if group.count == 1 {
+            return OutboundMessage(idempotencyKey: first.idempotencyKey, recipient: recipient, text: first.text, title: first.title)
+        }
+        // A digest keeps a stable key: the same rows always make the same key.
+        let key = first.idempotencyKey + "+" + String(group.count - 1)
+        let text = group.map(\.text).joined(separator: "\n\n———\n\n")
+        return OutboundMessage(idempotencyKey: key, recipient: recipient, text: text, title: "\(group.count)条提醒")
+    }
+
+    private func record(_ group: [OutboxRecord], outcome: HTTPOutcome, verdict: DeliveryVerdict, started: Date, elapsed: TimeInterval, now: Date) async {
+        let (status, curlCode, detail) = Self.describe(outcome, verdict)
+        let verdictName: String
+        switch verdict {
+        case .delivered: verdictName = "delivered"
+        case .retry: verdictName = "retry"
+        case .permanent: verdictName = "permanent"
+        }
+        var deadRows: [(OutboxRecord, String)] = []
+        for row in group {
+            guard let id = row.id else { continue }
+            let result = policy.withLock { $0.after(verdict, attempts: row.attempts + 1, now: now, random: random()) }
+            let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: started, durationMilliseconds: Int(elapsed * 1000),
+                                        httpStatus: status, curlCode: curlCode, verdict: verdictName, detail: detail)
+            let kept = (try? database.finish(id: id, owner: owner, attempt: attempt, result: result, now: now)) ?? false
+            var meta = metadata(row)
+            meta["http.status"] = status.map { "\($0)" }
+            meta["curl.code"] = curlCode.map { "\($0)" }
+            meta["delivery.attempt"] = "\(row.attempts + 1)"
+            if !kept {
+                logger.warning("lease lost before the result was recorded", metadata: meta)
+                continue
+            }
+            switch result {
+            case .sent: logger.info("sent", metadata: meta)
+            case let .retry(at, error): logger.notice("will retry", metadata: meta.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
+            case let .dead(error):
+                logger.error("given up", metadata: meta.merging(["reason": "\(error)"]) { $1 })
+                deadRows.append((row, error))
+            case .deferred: break
+            }
+        }
+        await noteHealth(gateway: group[0].gateway, verdict: verdict, now: now)
+        for (row, reason) in deadRows { await hooks.dead(row, reason) }
+    }
+
+    /// A gateway that answers with retryable failures only, for longer than the configured
+    /// time, is paused and the office told; any success clears it.
+    private func noteHealth(gateway: String, verdict: DeliveryVerdict, now: Date) async {
+        switch verdict {
+        case .delivered, .permanent:
+            try? database.noteSuccess(gateway: gateway)
+        case .retry:
+            guard let since = try? database.noteFailure(gateway: gateway, now: now),
+                  now.timeIntervalSince(since) >= settings.pauseAfterFailingSeconds
+            else { return }
+            let reason = "failing since \(since) without a success"
+            if (try? database.pause(gateway: gateway, reason: reason, now: now)) == true {
+                logger.critical("gateway paused", metadata: ["delivery.gateway": "\(gateway)", "reason": "\(reason)"])
+                await hooks.paused(gateway, reason)
+            }
+        }
+    }
+
+    private func giveUp(_ group: [OutboxRecord], reason: String, now: Date) async {
+        for row in group {
+            guard let id = row.id else { continue }
+            let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: now, durationMilliseconds: 0, httpStatus: nil, curlCode: nil,
+                                        verdict: "permanent", detail: Redaction.text(reason))
+            if (try? database.finish(id: id, owner: owner, attempt: attempt, result: .dead(error: Redaction.text(reason)), now: now)) == true {
+                logger.error("given up", metadata: metadata(row).merging(["reason": "\(Redaction.text(reason))"]) { $1 })
+                await hooks.dead(row, Redaction.text(reason))
+            }
+        }
+    }
+
+    static func describe(_ outcome: HTTPOutcome, _ verdict: DeliveryVerdict) -> (Int?, Int?, String) {
+        let reason: String
+        switch verdict {
+        case let .delivered(reference): reason = reference.map { "accepted, reference \($0)" } ?? "accepted"
+        case let .retry(text, _): reason = text
+        case let .permanent(text): reason = text
+        }
+        switch outcome.result {
+        case let .success(response): return (response.status, 0, Redaction.text(reason))
+        case let .failure(error): return (nil, Int(error.code), Redaction.text(reason))
+        }
+    }
+}
