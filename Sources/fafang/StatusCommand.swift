@@ -1,0 +1,56 @@
+import ArgumentParser
+import FafangConfig
+import FafangCore
+import FafangStore
+import Foundation
+
+/// `fafang status`: per project, the current target, what was paid and the grade; the outbox by state.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Per project: current target, paid, progress grade; outbox counts by state; paused gateways."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "The day to look from, YYYY-MM-DD (default: today in the configured time zone).")
+    var at: String?
+
+    func run() throws {
+        let configuration = try options.load()
+        let database = try options.openDatabase(configuration)
+        let zone = configuration.settings.timeZone
+        let today: CivilDate
+        if let at {
+            guard let date = CivilDate(iso: at) else { throw ValidationError("--at must be YYYY-MM-DD") }
+            today = date
+        } else {
+            today = CivilDate.of(Date(), in: zone)
+        }
+        let ledger = try database.ledger().filter { $0.date <= today }
+        let paid = Dictionary(grouping: ledger, by: \.projectCode).mapValues { $0.map(\.amount).sum() }
+        print("As of \(today) (\(zone.identifier))")
+        for configured in configuration.projects {
+            let project = configured.project
+            let schedule = PlanSchedule(project: project, asOf: today)
+            // The milestone that matters now: the latest passed one if behind it, else the next.
+            let passed = schedule.lines.last { $0.daysLeft < 0 }
+            let next = schedule.next
+            let amount = paid[project.code] ?? .zero
+            var line = "\(project.name) [\(project.code)]: paid \(amount.yuanString) of \(project.budget.total.yuanString) 元"
+            for candidate in [passed, next].compactMap({ $0 }) {
+                let grade = ProgressGrade.of(paid: amount, target: candidate.target, budget: project.budget.total, slightThreshold: .whole(5))
+                let when = candidate.daysLeft < 0 ? "passed \(candidate.milestone.deadline)" : "by \(candidate.milestone.deadline), \(candidate.daysLeft) days left"
+                line += "\n  \(candidate.milestone.cumulative)% = \(candidate.target.yuanString) 元 \(when): \(grade.rawValue)"
+                if candidate.daysLeft < 0, grade == .onTrack { continue }
+                break
+            }
+            print(line)
+        }
+        let counts = try database.outboxCounts()
+        print("Outbox: " + OutboxState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+        for state in try database.gatewayStates() where state.paused {
+            print("Paused gateway \(state.name) since \(state.pausedAt.map { "\($0)" } ?? "?"): \(state.reason ?? "") — resume with `fafang outbox resume \(state.name)`")
+        }
+    }
+}
