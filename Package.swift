@@ -61,6 +61,7 @@ let package = Package(
                 "FafangDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Loopback servers and helpers shared by tests and benchmarks; never linked into fafang.

@@ -1,0 +1,42 @@
+import Foundation
+import Synchronization
+
+/// The daemon's idea of time. Real time in production; a virtual clock that runs `rate` times
+/// faster from a chosen start for rehearsing a budget year (`--clock-start`, `--clock-rate`),
+/// and in tests.
+public final class DaemonClock: Sendable {
+    private let origin: Date
+    private let startedAt: Date
+    private let rate: Double
+
+    /// Real time.
+    public static let system = DaemonClock(start: nil, rate: 1)
+
+    /// From `start` (now if nil), advancing `rate` virtual seconds per real second.
+    public init(start: Date?, rate: Double) {
+        let real = Date()
+        origin = start ?? real
+        startedAt = real
+        self.rate = max(rate, 1e-6)
+    }
+
+    public var now: Date { origin.addingTimeInterval(Date().timeIntervalSince(startedAt) * rate) }
+
+    /// Sleeps `seconds` of this clock's time (a shorter real time on a fast clock).
+    public func sleep(seconds: TimeInterval) async throws {
+        try await Task.sleep(for: .milliseconds(max(1, Int((seconds / rate) * 1000))))
+    }
+
+    public var isVirtual: Bool { rate != 1 || abs(origin.timeIntervalSince(startedAt)) > 1 }
+}
+
+/// The configuration the daemon runs on, swapped whole on a successful reload.
+public final class LiveConfiguration<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    public init(_ value: Value) { self.value = Mutex(value) }
+
+    public var current: Value { value.withLock { $0 } }
+
+    public func replace(with newValue: Value) { value.withLock { $0 = newValue } }
+}

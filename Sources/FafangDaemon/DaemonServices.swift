@@ -1,0 +1,104 @@
+import FafangConfig
+import FafangCore
+import FafangStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Runs the dispatcher until shutdown; on SIGTERM it finishes the batch in flight (sends are not
+/// cut off) and returns, leaving the rest pending for the next start.
+public struct DispatcherService: Service {
+    let dispatcher: Dispatcher
+    let clock: DaemonClock
+    let logger: Logger
+
+    public init(dispatcher: Dispatcher, clock: DaemonClock, logger: Logger) {
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let claimed: Int
+            do {
+                claimed = try await dispatcher.runOnce()
+            } catch {
+                logger.error("dispatch round failed", metadata: ["error": "\(error)"])
+                claimed = 0
+            }
+            if claimed == 0 {
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(seconds: dispatcher.settings.pollSeconds) }
+            }
+        }
+        logger.info("dispatcher drained")
+    }
+}
+
+/// Imports ledger files dropped into the inbox directory, every `intervalSeconds`.
+public struct LedgerInboxService: Service {
+    let service: LedgerService
+    let directory: String
+    let configuration: LiveConfiguration<Configuration>
+    let clock: DaemonClock
+    let intervalSeconds: TimeInterval
+
+    public init(service: LedgerService, directory: String, configuration: LiveConfiguration<Configuration>, clock: DaemonClock,
+                intervalSeconds: TimeInterval) {
+        self.service = service
+        self.directory = directory
+        self.configuration = configuration
+        self.clock = clock
+        self.intervalSeconds = intervalSeconds
+    }
+
+    public func run() async throws {
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            service.processInbox(directory, configuration: configuration.current, now: clock.now)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(intervalSeconds)) }
+        }
+    }
+}
+
+/// Re-reads the configuration on SIGHUP: validated first; on any error the old configuration
+/// stays in force and every problem is logged.
+public struct ReloadService: Service {
+    let path: String
+    let configuration: LiveConfiguration<Configuration>
+    let logger: Logger
+    let onReload: @Sendable (Bool) -> Void
+
+    public init(path: String, configuration: LiveConfiguration<Configuration>, logger: Logger,
+                onReload: @escaping @Sendable (Bool) -> Void = { _ in }) {
+        self.path = path
+        self.configuration = configuration
+        self.logger = logger
+        self.onReload = onReload
+    }
+
+    /// Loads and, if valid, swaps the configuration; returns whether it did.
+    @discardableResult
+    public func reload() -> Bool {
+        let outcome = ConfigLoader.load(path: path)
+        guard let loaded = outcome.configuration else {
+            for diagnostic in outcome.errors {
+                logger.error("configuration error", metadata: ["config.problem": "\(diagnostic.description)"])
+            }
+            logger.error("reload refused: keeping the previous configuration", metadata: ["config.errors": "\(outcome.errors.count)"])
+            return false
+        }
+        configuration.replace(with: loaded)
+        logger.notice("configuration reloaded", metadata: ["config.projects": "\(loaded.projects.count)",
+                                                          "config.warnings": "\(outcome.warnings.count)"])
+        return true
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            onReload(reload())
+        }
+    }
+}
