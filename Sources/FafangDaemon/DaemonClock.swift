@@ -7,7 +7,8 @@ import Synchronization
 public final class DaemonClock: Sendable {
     private let origin: Date
     private let startedAt: Date
-    private let rate: Double
+    /// Virtual seconds per real second.
+    public let rate: Double
 
     /// Real time.
     public static let system = DaemonClock(start: nil, rate: 1)

@@ -23,7 +23,7 @@ public final class Dispatcher: Sendable {
     }
 
     let database: AppDatabase
-    let gateways: [String: any Gateway]
+    private let gateways: LiveConfiguration<[String: any Gateway]>
     let transport: any HTTPTransport
     let owner: String
     let logger: Logger
@@ -38,7 +38,7 @@ public final class Dispatcher: Sendable {
                 clock: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 hooks: Hooks = Hooks()) {
         self.database = database
-        self.gateways = gateways
+        self.gateways = LiveConfiguration(gateways)
         self.transport = transport
         self.owner = owner
         self.logger = logger
@@ -48,6 +48,9 @@ public final class Dispatcher: Sendable {
         self.settings = policy.settings
         self.policy = Mutex(policy)
     }
+
+    /// Swaps the gateways (after a configuration reload); sends in flight finish on the old ones.
+    public func replaceGateways(_ newGateways: [String: any Gateway]) { gateways.replace(with: newGateways) }
 
     /// Claims one batch and sends it; returns how many rows were claimed (0: nothing due).
     @discardableResult
@@ -118,7 +121,7 @@ public final class Dispatcher: Sendable {
             logger.debug("held", metadata: metadata(row).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 })
             return
         }
-        guard let gateway = gateways[row.gateway] else {
+        guard let gateway = gateways.current[row.gateway] else {
             await giveUp(claimed, reason: "no gateway or endpoint named \(row.gateway) in the configuration", now: now)
             return
         }

@@ -9,8 +9,9 @@ import ServiceLifecycle
 /// emitted, asks `Scheduler.dueEvents`, turns each event into outbox rows and enqueues them
 /// together with the event's key, in one transaction.
 public struct SchedulerService: Service {
-    /// Turns an event into the messages it means (one per recipient and channel).
-    public typealias Router = @Sendable (DueEvent, Configuration, Date) -> [OutboxItem]
+    /// Turns an event into the messages it means (one per recipient and channel), given what
+    /// each `project\u{1F}payee` was paid so far.
+    public typealias Router = @Sendable (DueEvent, Configuration, [String: Money], Date) -> [OutboxItem]
 
     let database: AppDatabase
     let configuration: LiveConfiguration<Configuration>
@@ -37,10 +38,13 @@ public struct SchedulerService: Service {
         let config = configuration.current
         let now = clock.now
         let projects = config.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
-        let events = Scheduler.dueEvents(projects: projects, ledger: try database.ledger(), now: now, zone: config.settings.timeZone,
+        let ledger = try database.ledger()
+        let events = Scheduler.dueEvents(projects: projects, ledger: ledger, now: now, zone: config.settings.timeZone,
                                          emitted: try database.emittedKeys(), settings: settings)
         guard !events.isEmpty else { return [] }
-        let items = events.flatMap { route($0, config, now) }
+        let today = CivilDate.of(now, in: config.settings.timeZone)
+        let paid = ledger.filter { $0.date <= today }.reduce(into: [String: Money]()) { $0[$1.projectCode + "\u{1F}" + $1.payeeID, default: .zero] += $1.amount }
+        let items = events.flatMap { route($0, config, paid, now) }
         let inserted = try database.enqueue(events: events, items: items, now: now)
         for event in events {
             logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",

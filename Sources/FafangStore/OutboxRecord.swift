@@ -125,3 +125,13 @@ public struct ReceiptRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
         case id, outboxID = "outbox_id", receivedAt = "received_at", status, detail
     }
 }
+
+extension OutboxRecord {
+    /// The row as the item it was enqueued from (nil if its kind or channel is unknown to this version).
+    public var item: OutboxItem? {
+        guard let kind = DueEvent.Kind(rawValue: kind), let channel = Channel(rawValue: channel) else { return nil }
+        return OutboxItem(idempotencyKey: idempotencyKey, eventKey: eventKey, kind: kind, projectCode: projectCode, channel: channel,
+                          gateway: gateway, recipient: recipient, village: village, payeeID: payeeID, text: text, title: title,
+                          notBefore: nextAttemptAt)
+    }
+}

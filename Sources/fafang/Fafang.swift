@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `fafang` command: the operator's entry point to every part of the daemon.
 @main
-struct Fafang: ParsableCommand {
+struct Fafang: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fafang",
         abstract: "Tell households and village committees what they are paid, and when (发放).",
-        subcommands: [CheckCommand.self, PlanCommand.self, ImportGoalsCommand.self, LedgerCommand.self, StatusCommand.self, DeliveriesCommand.self, OutboxCommand.self]
+        subcommands: [CheckCommand.self, PlanCommand.self, ImportGoalsCommand.self, LedgerCommand.self, StatusCommand.self, DeliveriesCommand.self, OutboxCommand.self, PreviewCommand.self, RunCommand.self]
     )
 }

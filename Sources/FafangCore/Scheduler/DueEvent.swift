@@ -8,6 +8,13 @@ public struct DueEvent: Hashable, Sendable {
         case milestoneOverdue = "milestone_overdue"
         case caughtUp = "caught_up"
         case paymentInProgress = "payment_in_progress"
+        /// Not from the scheduler: the dispatcher gave a message up (the office is told).
+        case deliveryDead = "delivery_dead"
+        /// Not from the scheduler: a gateway kept failing and was paused (the office is told).
+        case endpointPaused = "endpoint_paused"
+
+        /// Whether the scheduler emits this kind (the others are the daemon's operational alerts).
+        public var isScheduled: Bool { self != .deliveryDead && self != .endpointPaused }
     }
 
     /// Who is told.

@@ -1,0 +1,131 @@
+import FafangConfig
+import FafangCore
+import FafangDelivery
+import FafangStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Builds the long-running service from a configuration: the store, the HTTP engine, the
+/// gateways, the templates, and the services (scheduler, dispatcher, ledger inbox, reload) in one
+/// `ServiceGroup`. `main` only parses arguments and calls this; tests call it too.
+public struct Daemon: Sendable {
+    public struct Options: Sendable {
+        public var configPath: String
+        public var clock: DaemonClock
+        public var scheduler: SchedulerSettings
+        public var dispatch: DispatchSettings
+        /// Virtual seconds between scheduler ticks.
+        public var tickSeconds: TimeInterval
+        /// Real seconds between looks into the ledger inbox.
+        public var inboxSeconds: TimeInterval
+
+        public init(configPath: String, clock: DaemonClock = .system, scheduler: SchedulerSettings = SchedulerSettings(),
+                    dispatch: DispatchSettings = DispatchSettings(), tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5) {
+            self.configPath = configPath
+            self.clock = clock
+            self.scheduler = scheduler
+            self.dispatch = dispatch
+            self.tickSeconds = tickSeconds
+            self.inboxSeconds = inboxSeconds
+        }
+    }
+
+    public let database: AppDatabase
+    public let engine: CurlEngine
+    public let dispatcher: Dispatcher
+    public let configuration: LiveConfiguration<Configuration>
+    public let services: [any Service]
+    let logger: Logger
+
+    /// Everything that can be wrong before the daemon starts (bad gateways, templates, state).
+    public struct SetupError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(configuration loaded: Configuration, options: Options, logger: Logger) throws {
+        self.logger = logger
+        let settings = loaded.settings
+        do {
+            database = try AppDatabase.open(directory: settings.stateDirectory)
+        } catch {
+            throw SetupError(description: "\(settings.stateDirectory): cannot open the database: \(error)")
+        }
+        let templates: MessageTemplates
+        do {
+            templates = try MessageTemplates(directory: settings.templatesDirectory)
+        } catch {
+            throw SetupError(description: "\(settings.templatesDirectory): \(error)")
+        }
+        let gateways = try Self.gateways(for: loaded)
+        do {
+            engine = try CurlEngine(settings: settings.delivery)
+        } catch {
+            throw SetupError(description: "HTTP engine: \(error)")
+        }
+        configuration = LiveConfiguration(loaded)
+        let clock = options.clock
+        // Leases guard against a crashed process, in real time: on a fast virtual clock they
+        // must last as many virtual seconds as real ones pass meanwhile.
+        var dispatchSettings = options.dispatch
+        dispatchSettings.leaseSeconds *= clock.rate
+        let alerts = OfficeAlerts(database: database, templates: templates, configuration: configuration, clock: clock,
+                                  logger: logger.with(label: "alerts"))
+        dispatcher = Dispatcher(database: database, gateways: gateways, transport: engine,
+                                policy: DispatchPolicy(settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone),
+                                logger: logger, clock: { clock.now }, hooks: alerts.hooks)
+        let router = EventRouter(templates: templates, logger: logger)
+        let scheduler = SchedulerService(database: database, configuration: configuration, settings: options.scheduler, clock: clock,
+                                         tickSeconds: options.tickSeconds,
+                                         route: { event, config, paid, now in router.route(event, configuration: config, paid: paid, now: now) },
+                                         logger: logger)
+        let inbox = LedgerInboxService(service: LedgerService(database: database, logger: logger),
+                                       directory: (settings.stateDirectory as NSString).appendingPathComponent("inbox"),
+                                       configuration: configuration, clock: clock, intervalSeconds: options.inboxSeconds)
+        let dispatcher = self.dispatcher
+        let live = configuration
+        let reload = ReloadService(path: options.configPath, configuration: configuration, logger: logger) { ok in
+            guard ok else { return }
+            do {
+                dispatcher.replaceGateways(try Self.gateways(for: live.current))
+            } catch {
+                logger.error("gateways not replaced after reload", metadata: ["error": "\(error)"])
+            }
+        }
+        services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, logger: logger), reload]
+    }
+
+    /// The configured gateways, or every problem with them.
+    public static func gateways(for configuration: Configuration) throws -> [String: any Gateway] {
+        let settings = configuration.settings
+        let factory = GatewayFactory(engine: settings.delivery, sms: SMSTextRules(signature: settings.sms.signature, maxSegments: settings.sms.maxSegments))
+        do {
+            return try factory.gateways(endpoints: settings.endpoints, smsGateways: settings.gateways)
+        } catch {
+            throw SetupError(description: error.description)
+        }
+    }
+
+    /// The service group that runs until SIGTERM or SIGINT, then drains.
+    public func serviceGroup() -> ServiceGroup {
+        ServiceGroup(configuration: ServiceGroupConfiguration(
+            // A service that returns (they do on graceful shutdown) must not cancel the others:
+            // the dispatcher finishes the sends in flight first.
+            services: services.map {
+                ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                                                               failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+    }
+}
+
+extension Logger {
+    /// A logger with another label and the same handler factory settings.
+    func with(label: String) -> Logger {
+        var copy = self
+        copy[metadataKey: "component"] = "\(label)"
+        return copy
+    }
+}

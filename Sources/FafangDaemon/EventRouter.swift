@@ -1,0 +1,87 @@
+import FafangConfig
+import FafangCore
+import FafangDelivery
+import Foundation
+import Logging
+
+/// Turns a scheduler event into the messages it means: one per recipient and channel, each
+/// rendered from its template. Payees are told by SMS (if they have a phone), villages through
+/// each of their webhook endpoints, the finance office through its endpoint.
+public struct EventRouter: Sendable {
+    /// The endpoint the finance office's alerts go to, by convention.
+    public static let financeOfficeEndpoint = "finance-office"
+
+    let templates: MessageTemplates
+    let logger: Logger
+
+    public init(templates: MessageTemplates, logger: Logger) {
+        self.templates = templates
+        self.logger = logger
+    }
+
+    /// - Parameter paid: what each payee of each project was paid so far, keyed `project\u{1F}payee`.
+    public func route(_ event: DueEvent, configuration: Configuration, paid: [String: Money], now: Date) -> [OutboxItem] {
+        guard let configured = configuration.project(code: event.projectCode) else { return [] }
+        let project = configured.project
+        let settings = TemplateContext.Settings(configuration.settings)
+        let eventPayee = event.facts.payeeID.flatMap { id in configured.payees.first { $0.id == id } }
+        var items: [OutboxItem] = []
+        for audience in event.audiences {
+            let channel = TemplateChannel(audience)
+            var targets: [(channel: Channel, gateway: String, recipient: String)] = []
+            var village: String?
+            var payee = eventPayee
+            switch audience {
+            case let .payee(id):
+                payee = configured.payees.first { $0.id == id }
+                village = payee?.village
+                guard let phone = payee.flatMap(Self.phone(of:)) else {
+                    logger.notice("payee has no phone: not told by SMS", metadata: ["project.code": "\(project.code)", "payee.id": "\(id)"])
+                    continue
+                }
+                guard let gateway = configuration.settings.sms.gateway else {
+                    logger.warning("no SMS gateway configured: payee not told", metadata: ["project.code": "\(project.code)", "payee.id": "\(id)"])
+                    continue
+                }
+                targets = [(.sms, gateway, phone.digits)]
+            case let .village(name):
+                village = name
+                let endpoints = configuration.villages.first { $0.name == name }?.webhooks ?? []
+                if endpoints.isEmpty {
+                    logger.notice("village has no webhook: committee not told", metadata: ["village": "\(name)", "event.key": "\(event.key)"])
+                }
+                targets = endpoints.map { (.webhook, $0, $0) }
+            case .financeOffice:
+                guard configuration.settings.endpoints[Self.financeOfficeEndpoint] != nil else { continue }
+                targets = [(.webhook, Self.financeOfficeEndpoint, Self.financeOfficeEndpoint)]
+            }
+            let unpaid = village.map { name in
+                configured.payees.filter { $0.village == name && (paid[project.code + "\u{1F}" + $0.id] ?? .zero) < $0.owed }.count
+            }
+            let context = TemplateContext(event: event, project: project, payee: payee, village: village, unpaidCount: unpaid, settings: settings)
+            let text: String
+            do {
+                text = try templates.render(kind: TemplateKind(event.kind), channel: channel, context: context)
+            } catch {
+                logger.error("template failed: message not enqueued", metadata: ["event.key": "\(event.key)", "error": "\(error)"])
+                continue
+            }
+            for target in targets {
+                items.append(OutboxItem(
+                    idempotencyKey: IdempotencyKey.make(eventKey: event.key, channel: target.channel, recipient: target.recipient),
+                    eventKey: event.key, kind: event.kind, projectCode: project.code, channel: target.channel,
+                    gateway: target.gateway, recipient: target.recipient, village: village, payeeID: payee?.id,
+                    text: text, title: nil, notBefore: now))
+            }
+        }
+        return items
+    }
+
+    static func phone(of payee: Payee) -> PhoneNumber? {
+        switch payee.party {
+        case let .household(household): return household.phone
+        case let .person(person): return person.phone
+        case let .village(village): return village.contactPhone
+        }
+    }
+}
