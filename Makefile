@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed clean
+.PHONY: setup build run test check plan import-seed crash-test bench-http clean
 
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
 # benchmark). Swift itself (6.x) must already be on PATH.
@@ -36,6 +36,16 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(BIN) check --config $(CONFIG)
+	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
+
+# Kill -9 the daemon at random moments while it sends; lost must be 0.
+crash-test: build
+	.build/debug/fafang-bench crash --messages $(or $(MESSAGES),5000) --kills $(or $(KILLS),10) --fafang $(BIN)
+
+# The engine against wrk on a local sink (release build).
+bench-http:
+	$(SWIFT) build -c release --product fafang-bench
+	.build/release/fafang-bench http --requests $(or $(REQUESTS),100000) --concurrency $(or $(CONCURRENCY),32)
 
 clean:
 	rm -rf .build

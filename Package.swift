@@ -84,6 +84,8 @@ let package = Package(
         .executableTarget(
             name: "fafang-bench",
             dependencies: [
+                "FafangCore",
+                "FafangStore",
                 "FafangDelivery",
                 "FafangTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

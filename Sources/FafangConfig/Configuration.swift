@@ -28,8 +28,19 @@ public struct Settings: Sendable {
     public var projectsDirectory: String
     public var villagesRegister: String
     public var sms: SMSSettings
-    /// Webhook endpoints by name, which villages refer to.
+    /// Webhook endpoints by name, which villages refer to (`[endpoints.NAME]`).
     public var endpoints: [String: Endpoint]
+    /// The HTTP engine every message leaves through (`[delivery]`; defaults when absent).
+    public var delivery: HTTPEngineSettings
+    /// SMS gateways by name (`[gateways.NAME]`).
+    public var gateways: [String: SMSGatewaySettings]
+    /// `[dispatch]`: pacing, retries, digests, pausing.
+    public var dispatch: DispatchSettings
+    /// `[scheduler]`: when warnings and notices are due.
+    public var scheduler: SchedulerSettings
+
+    /// The gateway households' SMS go through (`[sms] gateway`), when one is named.
+    public var smsGateway: SMSGatewaySettings? { sms.gateway.flatMap { gateways[$0] } }
 }
 
 /// SMS settings: the signature every message carries, and the hours it must not arrive in.
@@ -39,27 +50,8 @@ public struct SMSSettings: Sendable {
     public var quietHours: QuietHours
     /// A message longer than this many segments is refused.
     public var maxSegments: Int
-}
-
-/// A webhook endpoint: a group robot or a signed JSON webhook. Its URL may carry a token and
-/// is never printed whole; secrets are read from files, never written in the config.
-public struct Endpoint: Sendable {
-    public enum Kind: String, CaseIterable, Sendable {
-        case dingtalk, wecom, feishu, webhook
-    }
-
-    public var name: String
-    public var kind: Kind
-    /// Either the URL itself (for loopback test sinks) or a file that holds it.
-    public var url: String?
-    public var urlFile: String?
-    public var secretFile: String?
-
-    /// Scheme, host and path of the URL, without its query (where robots keep their tokens).
-    public var redactedURL: String {
-        guard let url else { return urlFile.map { "(url in \($0))" } ?? "(no url)" }
-        return url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-    }
+    /// The name of the `[gateways.NAME]` households' SMS go through; nil when SMS is not set up.
+    public var gateway: String?
 }
 
 /// One project as configured: the imported plan, its payees and how they must reconcile.

@@ -10,6 +10,10 @@ enum SettingsReader {
         let paths = root.table("paths")
         let sms = root.table("sms")
         let endpointsTable = root.table("endpoints", required: false)
+        let deliveryTable = root.table("delivery", required: false)
+        let gatewaysTable = root.table("gateways", required: false)
+        let dispatchTable = root.table("dispatch", required: false)
+        let schedulerTable = root.table("scheduler", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -47,14 +51,29 @@ enum SettingsReader {
             if quiet == nil { sms?.error("quiet_hours", "must be HH:MM-HH:MM such as 21:00-08:00 (got \"\(text)\")") }
         }
         let maxSegments = sms?.int("max_segments", range: 1...10)
+        let smsGateway = sms?.string("gateway", required: false)
         sms?.finish()
 
         var endpoints: [String: Endpoint] = [:]
         for (endpointName, fields) in endpointsTable?.namedTables() ?? [] {
-            if let endpoint = readEndpoint(endpointName, fields) { endpoints[endpointName] = endpoint }
+            if let endpoint = readEndpoint(endpointName, fields, directory: directory) { endpoints[endpointName] = endpoint }
             fields.finish()
         }
         endpointsTable?.finish()
+
+        let delivery = readDelivery(deliveryTable, directory: directory)
+        let dispatch = readDispatch(dispatchTable)
+        let scheduler = readScheduler(schedulerTable)
+        let gateways = readGateways(gatewaysTable, directory: directory, signature: signature ?? "")
+        for name in gateways.keys.sorted() where endpointsTable?.table.contains(key: name) == true {
+            gatewaysTable?.error(name, "the name is also an endpoint ([endpoints.\(name)]): gateways and endpoints share one namespace")
+        }
+        // A gateway whose table has errors is left out of `gateways`; only a name that is not
+        // there at all is reported here, so one mistake gives one error.
+        if let smsGateway, gatewaysTable?.table.contains(key: smsGateway) != true {
+            let known = gateways.keys.sorted().joined(separator: ", ")
+            sms?.error("gateway", "no gateway \"\(smsGateway)\" in [gateways]" + (known.isEmpty ? " (none configured)" : " (configured: \(known))"))
+        }
 
         // Problems are already reported; fill the gaps with defaults so the rest of the
         // configuration is still read and checked (a load with errors yields no configuration).
@@ -65,12 +84,16 @@ enum SettingsReader {
             projectsDirectory: projects ?? resolve("projects", against: directory),
             villagesRegister: villages ?? resolve("payees/villages.csv", against: directory),
             sms: SMSSettings(signature: signature ?? "", quietHours: quiet ?? QuietHours(start: 21 * 60, end: 8 * 60),
-                             maxSegments: maxSegments ?? 1),
-            endpoints: endpoints
+                             maxSegments: maxSegments ?? 1, gateway: smsGateway),
+            endpoints: endpoints,
+            delivery: delivery,
+            gateways: gateways,
+            dispatch: dispatch,
+            scheduler: scheduler
         )
     }
 
-    private static func readEndpoint(_ name: String, _ fields: TOMLFields) -> Endpoint? {
+    private static func readEndpoint(_ name: String, _ fields: TOMLFields, directory: String) -> Endpoint? {
         let kindText = fields.string("kind")
         let kind = kindText.flatMap(Endpoint.Kind.init(rawValue:))
         if let kindText, kind == nil {
@@ -78,11 +101,12 @@ enum SettingsReader {
             fields.error("kind", "unknown endpoint kind \"\(kindText)\" (known: \(known))")
         }
         let url = fields.string("url", required: false)
-        let urlFile = fields.string("url_file", required: false)
-        let secretFile = fields.string("secret_file", required: false)
-        if url == nil, urlFile == nil {
+        let urlGiven = fields.has("url_file") || fields.has("url_credential")
+        let urlReference = secretReference(fields, "url", required: false, directory: directory, what: "the URL",
+                                           inlineAllowed: true)
+        if url == nil, !urlGiven {
             fields.error("url", "missing (give url, or url_file for a URL that carries a token)")
-        } else if url != nil, urlFile != nil {
+        } else if url != nil, urlGiven {
             fields.error("url", "give url or url_file, not both")
         }
         if let url {
@@ -90,10 +114,29 @@ enum SettingsReader {
                 fields.error("url", "must start with https:// or http://")
             } else if url.contains("?") && (url.contains("access_token") || url.contains("key=")) {
                 fields.error("url", "carries a token: put the URL in a file and name it with url_file")
+            } else if url.contains("/open-apis/bot/v2/hook/"), !isLoopback(url) {
+                fields.error("url", "carries the bot's token in its path: put the URL in a file and name it with url_file")
             }
         }
+        let secret = secretReference(fields, "secret", required: false, directory: directory, what: "a signing secret")
+        let secrets = secretReference(fields, "secrets", required: false, directory: directory, what: "signing secrets")
+        let format = choice(fields, "format", Endpoint.Format.self)
         guard let kind else { return nil }
-        return Endpoint(name: name, kind: kind, url: url, urlFile: urlFile, secretFile: secretFile)
+        if format != nil, kind != .dingtalk, kind != .wecom {
+            fields.error("format", "applies to dingtalk and wecom robots only")
+        }
+        if kind == .wecom, secret != nil || fields.has("secret_file") || fields.has("secret_credential") {
+            fields.error(fields.has("secret_file") ? "secret_file" : "secret_credential", "WeCom robots are not signed (the key in the URL is the credential): remove it")
+        }
+        if kind != .webhook, secrets != nil || fields.has("secrets_file") || fields.has("secrets_credential") {
+            fields.error(fields.has("secrets_file") ? "secrets_file" : "secrets_credential", "several secrets apply to kind = \"webhook\" only: use secret_file")
+        }
+        if kind == .webhook, secret == nil, secrets == nil, let url, !isLoopback(url),
+           !["secret", "secret_file", "secret_credential", "secrets", "secrets_file", "secrets_credential"].contains(where: fields.has) {
+            fields.warning("kind", "an unsigned webhook: give secret_file (a whsec_ secret) so the receiver can verify what it gets")
+        }
+        return Endpoint(name: name, kind: kind, url: url, urlSecret: urlReference, secret: secret, secrets: secrets,
+                        format: format ?? .text)
     }
 
     static func resolve(_ path: String, against directory: String) -> String {

@@ -69,6 +69,9 @@ final class TOMLFields {
 
     func has(_ key: String) -> Bool { table.contains(key: key) }
 
+    /// The raw value of an optional key (marked as read), for shapes the typed readers do not cover.
+    func value(_ key: String) -> TOMLValueConvertible? { value(key, required: false, expected: "") }
+
     func string(_ key: String, required: Bool = true, allowEmpty: Bool = false) -> String? {
         guard let value = value(key, required: required, expected: "a string") else { return nil }
         guard let text = value.string else {

@@ -13,19 +13,14 @@ public struct Daemon: Sendable {
     public struct Options: Sendable {
         public var configPath: String
         public var clock: DaemonClock
-        public var scheduler: SchedulerSettings
-        public var dispatch: DispatchSettings
         /// Virtual seconds between scheduler ticks.
         public var tickSeconds: TimeInterval
         /// Real seconds between looks into the ledger inbox.
         public var inboxSeconds: TimeInterval
 
-        public init(configPath: String, clock: DaemonClock = .system, scheduler: SchedulerSettings = SchedulerSettings(),
-                    dispatch: DispatchSettings = DispatchSettings(), tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5) {
+        public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5) {
             self.configPath = configPath
             self.clock = clock
-            self.scheduler = scheduler
-            self.dispatch = dispatch
             self.tickSeconds = tickSeconds
             self.inboxSeconds = inboxSeconds
         }
@@ -67,15 +62,16 @@ public struct Daemon: Sendable {
         let clock = options.clock
         // Leases guard against a crashed process, in real time: on a fast virtual clock they
         // must last as many virtual seconds as real ones pass meanwhile.
-        var dispatchSettings = options.dispatch
+        var dispatchSettings = settings.dispatch
         dispatchSettings.leaseSeconds *= clock.rate
         let alerts = OfficeAlerts(database: database, templates: templates, configuration: configuration, clock: clock,
                                   logger: logger.with(label: "alerts"))
         dispatcher = Dispatcher(database: database, gateways: gateways, transport: engine,
-                                policy: DispatchPolicy(settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone),
+                                policy: DispatchPolicy(settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
+                                                       robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name))),
                                 logger: logger, clock: { clock.now }, hooks: alerts.hooks)
         let router = EventRouter(templates: templates, logger: logger)
-        let scheduler = SchedulerService(database: database, configuration: configuration, settings: options.scheduler, clock: clock,
+        let scheduler = SchedulerService(database: database, configuration: configuration, settings: settings.scheduler, clock: clock,
                                          tickSeconds: options.tickSeconds,
                                          route: { event, config, paid, now in router.route(event, configuration: config, paid: paid, now: now) },
                                          logger: logger)

@@ -10,11 +10,14 @@ public struct DispatchPolicy: Sendable {
     public let settings: DispatchSettings
     public let quietHours: QuietHours
     public let zone: TimeZone
+    /// Gateways that are group robots (DingTalk, WeCom, Feishu): the per-minute limit applies to these.
+    public let robots: Set<String>
     private var robotLimiter: RateLimiter
     private var smsLimiter: RateLimiter
 
-    public init(settings: DispatchSettings, quietHours: QuietHours, zone: TimeZone) {
+    public init(settings: DispatchSettings, quietHours: QuietHours, zone: TimeZone, robots: Set<String>) {
         self.settings = settings
+        self.robots = robots
         self.quietHours = quietHours
         self.zone = zone
         robotLimiter = RateLimiter(limit: settings.robotPerMinute, window: 60)
@@ -40,7 +43,7 @@ public struct DispatchPolicy: Sendable {
             }
             return .send
         }
-        if !robotLimiter.take(gateway, now: now) {
+        if robots.contains(gateway), !robotLimiter.take(gateway, now: now) {
             return .hold(until: robotLimiter.nextAllowed(for: gateway, now: now), reason: "robot rate limit \(settings.robotPerMinute)/min")
         }
         return .send

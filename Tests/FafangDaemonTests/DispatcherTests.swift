@@ -81,7 +81,7 @@ struct DispatcherTests {
         let dispatcher = Dispatcher(
             database: database, gateways: ["kannel": FakeGateway(name: "kannel"), "village-v1": FakeGateway(name: "village-v1")],
             transport: transport,
-            policy: DispatchPolicy(settings: settings, quietHours: QuietHours("21:00-08:00")!, zone: Self.zone),
+            policy: DispatchPolicy(settings: settings, quietHours: QuietHours("21:00-08:00")!, zone: Self.zone, robots: ["village-v1"]),
             owner: "test", logger: Logger(label: "test"), clock: { clock.now }, random: { 0.5 },
             hooks: .init(dead: { row, _ in dead.append(row.idempotencyKey) }, paused: { name, _ in paused.append(name) }))
         return Rig(database: database, clock: clock, transport: transport, dispatcher: dispatcher, dead: dead, paused: paused)

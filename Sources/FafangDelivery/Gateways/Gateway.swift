@@ -61,11 +61,20 @@ public protocol Gateway: Sendable {
     var name: String { get }
     /// The HTTP request that delivers `message`, signed as of `now`.
     func request(for message: OutboundMessage, now: Date) throws(GatewayError) -> HTTPRequest
-    /// Classifies the outcome of that request.
-    func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage) -> DeliveryVerdict
+    /// Classifies the outcome of that request; `now` is when it finished, the reference for an
+    /// HTTP-date `Retry-After`.
+    func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage, now: Date) -> DeliveryVerdict
+}
+
+extension Gateway {
+    /// Classifies the outcome of that request as of the current time.
+    public func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage) -> DeliveryVerdict {
+        interpret(outcome, for: message, now: Date())
+    }
 }
 
 /// A message a gateway cannot build a request for (wrong recipient kind, text too long…).
+/// Never retryable: the same message would fail the same way. Its text is redacted.
 public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public var gateway: String
     public var message: String

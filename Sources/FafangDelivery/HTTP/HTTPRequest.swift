@@ -12,9 +12,10 @@ public struct HTTPRequest: Sendable, Hashable {
     /// In order; a name may repeat.
     public var headers: [HTTPHeader]
     public var body: [UInt8]
-    /// Milliseconds to establish the connection (TCP + TLS).
+    /// Milliseconds to establish the connection (TCP + TLS); 0 or less: the engine's default.
     public var connectTimeoutMilliseconds: Int
-    /// Milliseconds for the whole transfer, from when it starts running.
+    /// Milliseconds for the whole transfer, from when it starts running (not while it waits in
+    /// the engine's queue); 0 or less: the engine's default.
     public var totalTimeoutMilliseconds: Int
 
     public init(method: Method, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],

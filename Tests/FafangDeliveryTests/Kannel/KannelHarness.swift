@@ -56,9 +56,7 @@ final class KannelHarness {
             if data.isEmpty { handle.readabilityHandler = nil } else { received.append(data) }
         }
         try waitUntil(timeout: timeout, what: "the fake SMSC to come online") {
-            guard let status = try? String(contentsOf: URL(string: "http://127.0.0.1:\(self.adminPort)/status.txt?password=admin-pw")!, encoding: .utf8)
-            else { return false }
-            return status.contains("online")
+            KannelHarness.get(port: self.adminPort, path: "/status.txt?password=admin-pw").contains("(online")
         }
     }
 
@@ -67,8 +65,9 @@ final class KannelHarness {
         for process in processes.reversed() where process.isRunning {
             process.terminate()
         }
+        // Kannel's boxes take several seconds to shut down cleanly; a test has no use for that.
+        let deadline = Date().addingTimeInterval(1)
         for process in processes.reversed() {
-            let deadline = Date().addingTimeInterval(5)
             while process.isRunning, Date() < deadline { usleep(20_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
@@ -160,6 +159,31 @@ final class KannelHarness {
         }
     }
 
+    /// A plain HTTP/1.0 GET over a socket: the harness does not use the code under test.
+    static func get(port: Int, path: String) -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { return "" }
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { return "" }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            response += buffer[0..<count]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+
     static func canConnect(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
@@ -200,12 +224,23 @@ final class KannelHarness {
     }
 }
 
-/// What fakesmsc printed, parsed into messages; waiters are woken as lines arrive.
-/// `@unchecked Sendable`: every stored property is guarded by `condition`.
+/// What fakesmsc printed, parsed into messages; concatenated parts are put back together.
+/// Waiters are woken as lines arrive. `@unchecked Sendable`: every stored property is guarded by `condition`.
 final class ReceivedMessages: @unchecked Sendable {
+    /// One line of fakesmsc: a whole message, or one part of a concatenated one.
+    struct Part {
+        var from: String
+        var to: String
+        /// Concatenation reference, parts in all, this part's number (1-based); nil for a single message.
+        var concatenation: (reference: UInt8, total: UInt8, number: UInt8)?
+        var bytes: [UInt8]
+        var ucs2: Bool
+    }
+
     private let condition = NSCondition()
     private var buffer = Data()
     private var messages: [(from: String, to: String, text: String)] = []
+    private var parts: [String: [UInt8: Part]] = [:]
 
     func append(_ data: Data) {
         condition.lock()
@@ -214,7 +249,18 @@ final class ReceivedMessages: @unchecked Sendable {
         while let newline = buffer.firstIndex(of: 0x0A) {
             let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
             buffer.removeSubrange(buffer.startIndex...newline)
-            if let message = ReceivedMessages.parse(line) { messages.append(message) }
+            guard let part = ReceivedMessages.parse(line) else { continue }
+            guard let concatenation = part.concatenation else {
+                messages.append((part.from, part.to, ReceivedMessages.text(part.bytes, ucs2: part.ucs2)))
+                continue
+            }
+            let key = "\(part.to)/\(concatenation.reference)"
+            parts[key, default: [:]][concatenation.number] = part
+            if let collected = parts[key], collected.count == Int(concatenation.total) {
+                let bytes = collected.keys.sorted().flatMap { collected[$0]?.bytes ?? [] }
+                messages.append((part.from, part.to, ReceivedMessages.text(bytes, ucs2: part.ucs2)))
+                parts[key] = nil
+            }
         }
         condition.broadcast()
     }
@@ -229,24 +275,31 @@ final class ReceivedMessages: @unchecked Sendable {
         }
     }
 
-    /// `… Got message 1: <95555 17000000001 ucs-2 0%10%94…>`: the text is UCS-2 big-endian,
-    /// URL-encoded; `text` messages are plain URL-encoded UTF-8.
-    static func parse(_ line: String) -> (from: String, to: String, text: String)? {
+    /// `… Got message 1: <95555 17000000001 ucs-2 0%10%94…>` for a single message (UCS-2 big-endian,
+    /// URL-encoded), or `<95555 17000000001 udh %05%00%03%RR%TT%NN data …>` for a part of a
+    /// concatenated one (UDH: reference RR, total TT, number NN); `text` messages are UTF-8.
+    static func parse(_ line: String) -> Part? {
         guard let start = line.range(of: "Got message "), let open = line[start.upperBound...].firstIndex(of: "<"),
               let close = line.lastIndex(of: ">"), open < close
         else { return nil }
-        let fields = line[line.index(after: open)..<close].split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-        guard fields.count == 4 else { return nil }
-        let bytes = percentDecodedBytes(String(fields[3]))
-        let text: String
-        if fields[2] == "ucs-2" || fields[2] == "ucs2" {
-            guard bytes.count % 2 == 0 else { return nil }
-            let units = stride(from: 0, to: bytes.count, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-            text = String(decoding: units, as: UTF16.self)
-        } else {
-            text = String(decoding: bytes, as: UTF8.self)
+        let fields = line[line.index(after: open)..<close].split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 4 else { return nil }
+        if fields[2] == "udh", fields.count >= 6 {
+            let header = percentDecodedBytes(fields[3])
+            guard header.count >= 6, header[1] == 0x00 else { return nil }
+            // Concatenated parts of a Chinese text are UCS-2 (coding=2); fakesmsc labels them "data".
+            return Part(from: fields[0], to: fields[1], concatenation: (header[3], header[4], header[5]),
+                        bytes: percentDecodedBytes(fields[5]), ucs2: true)
         }
-        return (String(fields[0]), String(fields[1]), text)
+        return Part(from: fields[0], to: fields[1], concatenation: nil, bytes: percentDecodedBytes(fields[3]),
+                    ucs2: fields[2] == "ucs-2" || fields[2] == "ucs2")
+    }
+
+    static func text(_ bytes: [UInt8], ucs2: Bool) -> String {
+        guard ucs2 else { return String(decoding: bytes, as: UTF8.self) }
+        guard bytes.count % 2 == 0 else { return "<odd UCS-2 length \(bytes.count)>" }
+        let units = stride(from: 0, to: bytes.count, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+        return String(decoding: units, as: UTF16.self)
     }
 
     private static func percentDecodedBytes(_ text: String) -> [UInt8] {

@@ -1,0 +1,13 @@
+import ArgumentParser
+import FafangCore
+import FafangDelivery
+import Foundation
+
+/// `fafang-bench`: measurements that guard the engine's performance.
+@main
+struct FafangBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fafang-bench",
+        abstract: "Benchmarks for Fafang's delivery path.",
+        subcommands: [HTTPBench.self, CrashTest.self])
+}

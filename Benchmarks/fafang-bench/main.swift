@@ -1,1 +1,0 @@
-print("fafang-bench: not written yet")

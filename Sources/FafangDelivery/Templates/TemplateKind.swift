@@ -1,0 +1,49 @@
+import FafangCore
+
+/// What a message template is for: one of the scheduler's event kinds, or an operational alert
+/// the dispatcher sends the finance office. The raw value is the first part of the file name
+/// (`payment_recorded.sms.mustache`).
+public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
+    case paymentRecorded = "payment_recorded"
+    case milestoneApproaching = "milestone_approaching"
+    case milestoneOverdue = "milestone_overdue"
+    case caughtUp = "caught_up"
+    case paymentInProgress = "payment_in_progress"
+    /// A message given up on (permanent error or retries exhausted).
+    case deliveryDead = "delivery_dead"
+    /// An endpoint or gateway that keeps failing and was paused.
+    case endpointPaused = "endpoint_paused"
+
+    /// The template kind of a scheduler event.
+    public init(_ kind: DueEvent.Kind) {
+        switch kind {
+        case .paymentRecorded: self = .paymentRecorded
+        case .milestoneApproaching: self = .milestoneApproaching
+        case .milestoneOverdue: self = .milestoneOverdue
+        case .caughtUp: self = .caughtUp
+        case .paymentInProgress: self = .paymentInProgress
+        case .deliveryDead: self = .deliveryDead
+        case .endpointPaused: self = .endpointPaused
+        }
+    }
+
+    /// The scheduler's event kind, nil for the operational alerts.
+    public var eventKind: DueEvent.Kind? { DueEvent.Kind(rawValue: rawValue).flatMap { $0.isScheduled ? $0 : nil } }
+
+    /// How the finance office calls this kind of message (used in its alerts).
+    public var chineseName: String {
+        switch self {
+        case .paymentRecorded: return "资金到账通知"
+        case .milestoneApproaching: return "支出进度临近提醒"
+        case .milestoneOverdue: return "支出进度逾期提醒"
+        case .caughtUp: return "支出进度达标通知"
+        case .paymentInProgress: return "资金办理中通知"
+        case .deliveryDead: return "消息投递失败告警"
+        case .endpointPaused: return "推送地址暂停告警"
+        }
+    }
+
+    public static func < (lhs: TemplateKind, rhs: TemplateKind) -> Bool {
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+    }
+}
