@@ -27,6 +27,8 @@ public struct Settings: Sendable {
     public var templatesDirectory: String
     public var projectsDirectory: String
     public var villagesRegister: String
+    /// Bank batch files dropped here are imported once, then moved to `done/` or `rejected/`.
+    public var ledgerInbox: String
     public var sms: SMSSettings
     /// Webhook endpoints by name, which villages refer to (`[endpoints.NAME]`).
     public var endpoints: [String: Endpoint]

@@ -33,6 +33,7 @@ enum SettingsReader {
         let templates = path("templates_directory")
         let projects = path("projects_directory")
         let villages = path("villages_register")
+        let inbox = paths?.string("ledger_inbox", required: false).map { resolve($0, against: directory) }
         if let templates, !isDirectory(templates) {
             paths?.error("templates_directory", "no such directory: \(templates)")
         }
@@ -83,6 +84,7 @@ enum SettingsReader {
             templatesDirectory: templates ?? resolve("templates", against: directory),
             projectsDirectory: projects ?? resolve("projects", against: directory),
             villagesRegister: villages ?? resolve("payees/villages.csv", against: directory),
+            ledgerInbox: inbox ?? ((state ?? resolve("state", against: directory)) as NSString).appendingPathComponent("inbox"),
             sms: SMSSettings(signature: signature ?? "", quietHours: quiet ?? QuietHours(start: 21 * 60, end: 8 * 60),
                              maxSegments: maxSegments ?? 1, gateway: smsGateway),
             endpoints: endpoints,

@@ -76,7 +76,7 @@ public struct Daemon: Sendable {
                                          route: { event, config, paid, now in router.route(event, configuration: config, paid: paid, now: now) },
                                          logger: logger)
         let inbox = LedgerInboxService(service: LedgerService(database: database, logger: logger),
-                                       directory: (settings.stateDirectory as NSString).appendingPathComponent("inbox"),
+                                       directory: settings.ledgerInbox,
                                        configuration: configuration, clock: clock, intervalSeconds: options.inboxSeconds)
         let dispatcher = self.dispatcher
         let live = configuration
