@@ -92,7 +92,7 @@ let package = Package(
             ],
             path: "Benchmarks/fafang-bench"
         ),
-        .testTarget(name: "FafangCoreTests", dependencies: ["FafangCore"]),
+        .testTarget(name: "FafangCoreTests", dependencies: ["FafangCore", "FafangTestSupport"]),
         .testTarget(
             name: "FafangConfigTests",
             dependencies: [

@@ -52,7 +52,7 @@ struct CrashTest: AsyncParsableCommand {
         try database.enqueue(events: events, items: items, now: now)
         print("crash test: \(messages) messages, \(kills) kills, sink \(sink.baseURL)")
 
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         for round in 1...kills {
             let process = try launch(binary, root: root)
             let wait = UInt64.random(in: 100...UInt64(max(101, maxRunMilliseconds)), using: &generator)
@@ -95,19 +95,6 @@ final class SeenKeys: Sendable {
     func contains(_ key: String) -> Bool { state.withLock { $0.keys.contains(key) } }
     var unique: Int { state.withLock { $0.keys.count } }
     var total: Int { state.withLock { $0.total } }
-}
-
-/// A deterministic generator for the kill times.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// The crash test's configuration: one operating project, one village, the sink as a signed webhook.

@@ -1,4 +1,5 @@
 import FafangCore
+import FafangTestSupport
 import Testing
 
 @Suite("Largest-remainder allocation")

@@ -1,4 +1,5 @@
 import FafangCore
+import FafangTestSupport
 import Testing
 
 @Suite("Money")
@@ -67,18 +68,5 @@ struct MoneyTests {
         #expect(Percent.whole(50).of(budget) == Money.yuan(2_970_000))
         #expect(try Percent.parse("33.33%").of(Money.yuan(100)).fen == 3333)
         #expect(try Percent.parse("25.00%") == .whole(25))
-    }
-}
-
-/// A small deterministic generator for property-style tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
