@@ -17,10 +17,14 @@ public struct Daemon: Sendable {
         public var tickSeconds: TimeInterval
         /// Real seconds between looks into the ledger inbox.
         public var inboxSeconds: TimeInterval
+        /// systemd's notify socket (inactive when not under systemd).
+        public var notifier: SystemdNotifier
 
-        public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5) {
+        public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5,
+                    notifier: SystemdNotifier = SystemdNotifier()) {
             self.configPath = configPath
             self.clock = clock
+            self.notifier = notifier
             self.tickSeconds = tickSeconds
             self.inboxSeconds = inboxSeconds
         }
@@ -80,7 +84,11 @@ public struct Daemon: Sendable {
                                        configuration: configuration, clock: clock, intervalSeconds: options.inboxSeconds)
         let dispatcher = self.dispatcher
         let live = configuration
-        let reload = ReloadService(path: options.configPath, configuration: configuration, logger: logger) { ok in
+        let notifier = options.notifier
+        let reload = ReloadService(path: options.configPath, configuration: configuration, logger: logger,
+                                   willReload: { notifier.reloading() }) { ok in
+            // Whether or not the new configuration was taken, the daemon runs on: READY again.
+            notifier.ready(status: ok ? "configuration reloaded" : "reload refused; running on the previous configuration")
             guard ok else { return }
             do {
                 dispatcher.replaceGateways(try Self.gateways(for: live.current))
@@ -88,7 +96,12 @@ public struct Daemon: Sendable {
                 logger.error("gateways not replaced after reload", metadata: ["error": "\(error)"])
             }
         }
-        services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, logger: logger), reload]
+        let database = self.database
+        let systemd = SystemdService(notifier: notifier, logger: logger) {
+            let counts = (try? database.outboxCounts()) ?? [:]
+            return "pending \(counts[.pending] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
+        }
+        services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, logger: logger), reload, systemd]
     }
 
     /// The configured gateways, or every problem with them.
@@ -102,8 +115,9 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// The service group that runs until SIGTERM or SIGINT, then drains.
-    public func serviceGroup() -> ServiceGroup {
+    /// The service group that runs until SIGTERM or SIGINT (when `handlingSignals`; tests
+    /// trigger the shutdown themselves), then drains.
+    public func serviceGroup(handlingSignals: Bool = true) -> ServiceGroup {
         ServiceGroup(configuration: ServiceGroupConfiguration(
             // A service that returns (they do on graceful shutdown) must not cancel the others:
             // the dispatcher finishes the sends in flight first.
@@ -111,7 +125,7 @@ public struct Daemon: Sendable {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                                                                failureTerminationBehavior: .gracefullyShutdownGroup)
             },
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
             logger: logger
         ))
     }

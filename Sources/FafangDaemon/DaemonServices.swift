@@ -68,13 +68,18 @@ public struct ReloadService: Service {
     let path: String
     let configuration: LiveConfiguration<Configuration>
     let logger: Logger
+    let willReload: @Sendable () -> Void
     let onReload: @Sendable (Bool) -> Void
 
+    /// - Parameters:
+    ///   - willReload: called before each reload (the daemon tells systemd RELOADING=1).
+    ///   - onReload: called after, with whether the new configuration was taken.
     public init(path: String, configuration: LiveConfiguration<Configuration>, logger: Logger,
-                onReload: @escaping @Sendable (Bool) -> Void = { _ in }) {
+                willReload: @escaping @Sendable () -> Void = {}, onReload: @escaping @Sendable (Bool) -> Void = { _ in }) {
         self.path = path
         self.configuration = configuration
         self.logger = logger
+        self.willReload = willReload
         self.onReload = onReload
     }
 
@@ -98,6 +103,7 @@ public struct ReloadService: Service {
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
+            willReload()
             onReload(reload())
         }
     }

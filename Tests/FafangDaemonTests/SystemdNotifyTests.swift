@@ -1,0 +1,102 @@
+import FafangConfig
+import FafangDaemon
+import FafangTestSupport
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A datagram socket standing in for systemd's notify socket: records each message.
+final class NotifySocket: Sendable {
+    let path: String
+    private let fd: Int32
+    private let messages = Mutex<[(at: ContinuousClock.Instant, text: String)]>([])
+
+    init() throws {
+        path = NSTemporaryDirectory() + "notify-\(UUID().uuidString.prefix(8)).sock"
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+        // The reader thread ends when `close()` shuts the socket down.
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { return }
+                let text = String(decoding: buffer[0..<count], as: UTF8.self)
+                self.messages.withLock { $0.append((ContinuousClock.now, text)) }
+            }
+        }
+    }
+
+    var all: [(at: ContinuousClock.Instant, text: String)] { messages.withLock { $0 } }
+
+    /// Polls until `condition` holds on what arrived (the daemon offers nothing else to wait on).
+    func wait(timeout: Duration = .seconds(10), _ condition: ([String]) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition(all.map(\.text)) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition(all.map(\.text))
+    }
+
+    func close() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+        unlink(path)
+    }
+}
+
+@Suite("systemd notify", .serialized)
+struct SystemdNotifyTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("READY, STATUS, WATCHDOG at half WATCHDOG_USEC, RELOADING on SIGHUP, STOPPING on shutdown")
+    func lifecycle() async throws {
+        let socket = try NotifySocket()
+        defer { socket.close() }
+        var fixture = ConfigFixture()
+        fixture.replace("fafang.toml", "templates_directory = \"templates\"",
+                        with: "templates_directory = \"\(Self.repository.appendingPathComponent("Templates").path)\"")
+        let root = try fixture.write()
+        defer { fixture.remove() }
+        let configuration = try #require(ConfigLoader.load(path: root).configuration)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "\(getpid())"])
+        #expect(notifier.watchdogInterval == .milliseconds(500))
+        let daemon = try Daemon(configuration: configuration,
+                                options: Daemon.Options(configPath: root, inboxSeconds: 0.05, notifier: notifier),
+                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let group = daemon.serviceGroup(handlingSignals: false)
+        let running = Task { try await group.run() }
+
+        #expect(await socket.wait { $0.contains { $0.contains("READY=1") && $0.contains("STATUS=") } })
+        #expect(await socket.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 3 })
+        let pings = socket.all.filter { $0.text == "WATCHDOG=1" }.map(\.at)
+        let gaps = zip(pings, pings.dropFirst()).map { $1 - $0 }
+        // Every 500 ms: never faster than the period, and always well inside the 1 s timeout.
+        #expect(gaps.allSatisfy { $0 >= .milliseconds(480) && $0 < .milliseconds(950) }, "\(gaps)")
+
+        kill(getpid(), SIGHUP)
+        #expect(await socket.wait { messages in
+            guard let reloading = messages.firstIndex(where: { $0.contains("RELOADING=1") && $0.contains("MONOTONIC_USEC=") }) else { return false }
+            return messages[(reloading + 1)...].contains { $0.contains("READY=1") }
+        })
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(await socket.wait { $0.contains { $0.contains("STOPPING=1") } })
+        await daemon.engine.shutdown()
+    }
+}
