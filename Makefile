@@ -4,11 +4,11 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed crash-test bench-http clean
+.PHONY: setup build run test check plan import-seed crash-test bench-http install clean
 
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
 # benchmark). Swift itself (6.x) must already be on PATH.
-PACKAGES := libcurl4-openssl-dev libsqlite3-dev kannel kannel-extras wrk
+PACKAGES := libcurl4-openssl-dev libsqlite3-dev kannel kannel-extras wrk systemd
 setup:
 	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PACKAGES); \
@@ -36,6 +36,7 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(BIN) check --config $(CONFIG)
+	systemd/check-unit.sh $(CURDIR)/$(BIN)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
 
 # Kill -9 the daemon at random moments while it sends; lost must be 0.
@@ -46,6 +47,28 @@ crash-test: build
 bench-http:
 	$(SWIFT) build -c release --product fafang-bench
 	.build/release/fafang-bench http --requests $(or $(REQUESTS),100000) --concurrency $(or $(CONCURRENCY),32)
+
+# Installs the release binary, the configuration (/etc/fafang, never overwriting an existing
+# one), the templates and the systemd unit. DESTDIR stages it elsewhere.
+PREFIX ?= /usr/local
+install:
+	$(SWIFT) build -c release --product fafang
+	install -D -m 0755 .build/release/fafang $(DESTDIR)$(PREFIX)/bin/fafang
+	install -d $(DESTDIR)$(PREFIX)/share/fafang/templates $(DESTDIR)$(PREFIX)/share/doc/fafang
+	install -m 0644 Templates/*.mustache $(DESTDIR)$(PREFIX)/share/fafang/templates/
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/fafang/README.md
+	@if [ -e $(DESTDIR)/etc/fafang/fafang.toml ]; then \
+		echo "install: $(DESTDIR)/etc/fafang exists: configuration left as it is"; \
+	else \
+		install -d -m 0755 $(DESTDIR)/etc/fafang && cp -R Config/. $(DESTDIR)/etc/fafang/ && \
+		chmod 0700 $(DESTDIR)/etc/fafang/secrets && chmod 0600 $(DESTDIR)/etc/fafang/secrets/* && \
+		sed -i -e 's#^state_directory = .*#state_directory = "/var/lib/fafang"#' \
+		       -e 's#^templates_directory = .*#templates_directory = "$(PREFIX)/share/fafang/templates"#' \
+		       -e 's#^password_file = "secrets/kannel-password".*#password_credential = "kannel-password"  # LoadCredential in fafang.service#' \
+		       $(DESTDIR)/etc/fafang/fafang.toml; \
+	fi
+	sed 's#/usr/local#$(PREFIX)#g' systemd/fafang.service | install -D -m 0644 /dev/stdin $(DESTDIR)/etc/systemd/system/fafang.service
+	@echo "installed; then: systemctl daemon-reload && systemctl enable --now fafang"
 
 clean:
 	rm -rf .build
