@@ -17,10 +17,13 @@ setup:
 build:
 	$(SWIFT) build
 
-# The main job on the bundled configuration: validate it, then show every project's plan.
+# The main job on the bundled configuration: validate it, show the plan on $(AT), then rehearse
+# the whole 2021 budget year on a virtual clock against a local sink, and summarise.
+RATE ?= 345600
 run: build
 	$(BIN) check --config $(CONFIG)
-	$(BIN) plan --config $(CONFIG) --at $(AT)
+	$(BIN) plan --config $(CONFIG) --at $(AT) --project 130208214IGHSSTAFMWVM
+	.build/debug/fafang-demo --fafang $(BIN) --config $(CONFIG) --rate $(RATE)
 
 check: build
 	$(BIN) check --config $(CONFIG)

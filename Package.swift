@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "fafang", targets: ["fafang"]),
         .executable(name: "fafang-bench", targets: ["fafang-bench"]),
+        .executable(name: "fafang-demo", targets: ["fafang-demo"]),
         .library(name: "FafangCore", targets: ["FafangCore"]),
         .library(name: "FafangConfig", targets: ["FafangConfig"]),
         .library(name: "FafangDelivery", targets: ["FafangDelivery"]),
@@ -91,6 +92,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/fafang-bench"
+        ),
+        .executableTarget(
+            name: "fafang-demo",
+            dependencies: [
+                "FafangCore",
+                "FafangStore",
+                "FafangTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Demo/fafang-demo"
         ),
         .testTarget(name: "FafangCoreTests", dependencies: ["FafangCore", "FafangTestSupport"]),
         .testTarget(

@@ -79,14 +79,25 @@ public enum LedgerFile {
         return CivilDate(year: y, month: m, day: d)
     }
 
+    /// The payee id of spending on an operating project (the township's own funds, no payees).
+    public static let operatingPayee = "-"
+
     /// The problems a configuration finds with an entry, before it may be recorded: an unknown
-    /// project or payee, a project without payees, an amount above what is still owed.
+    /// project or payee, an amount above what is still owed. An operating project's spending is
+    /// recorded with payee `-`, up to its budget.
     public static func problem(with entry: LedgerEntry, paidBefore: Money, in configuration: Configuration) -> String? {
         guard let project = configuration.project(code: entry.projectCode) else {
             return "unknown project \(entry.projectCode)"
         }
         guard project.project.kind.payeeKind != nil else {
-            return "project \(entry.projectCode) is an operating project with no payees"
+            guard entry.payeeID == operatingPayee else {
+                return "project \(entry.projectCode) is an operating project: record its spending with payee \(operatingPayee)"
+            }
+            let after = paidBefore + entry.amount
+            if after > project.project.budget.total {
+                return "overspends \(entry.projectCode): budget \(project.project.budget.total.yuanString) 元, already spent \(paidBefore.yuanString) 元, this payment \(entry.amount.yuanString) 元"
+            }
+            return nil
         }
         guard let payee = project.payees.first(where: { $0.id == entry.payeeID }) else {
             return "payee \(entry.payeeID) is not in the register of project \(entry.projectCode)"

@@ -8,6 +8,13 @@ import Logging
 
 /// `fafang ledger`: what was actually paid.
 struct LedgerCommand: ParsableCommand {
+    /// The commands print their own summary; only warnings and errors go to the log.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "fafang.ledger")
+        logger.logLevel = .warning
+        return logger
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Record payments actually made (idempotent on the bank reference).",
@@ -29,7 +36,7 @@ struct LedgerCommand: ParsableCommand {
             let money: Money
             do { money = try Money.parseYuan(amount) } catch { throw ValidationError("--amount: \(error)") }
             guard let day = LedgerFile.parseDate(date) else { throw ValidationError("--date must be YYYY-MM-DD (got \"\(date)\")") }
-            let service = LedgerService(database: try options.openDatabase(configuration), logger: Logger(label: "fafang.ledger"))
+            let service = LedgerService(database: try options.openDatabase(configuration), logger: LedgerCommand.quietLogger)
             let entry = LedgerEntry(projectCode: project, payeeID: payee, amount: money, date: day, bankReference: reference)
             do {
                 let result = try service.record([entry], source: "cli", configuration: configuration, now: Date())
@@ -49,7 +56,7 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try options.load()
-            let service = LedgerService(database: try options.openDatabase(configuration), logger: Logger(label: "fafang.ledger"))
+            let service = LedgerService(database: try options.openDatabase(configuration), logger: LedgerCommand.quietLogger)
             switch service.importFile(file, configuration: configuration, now: Date()) {
             case let .recorded(result, skipped):
                 print("\(file): recorded \(result.inserted.count), already recorded \(result.duplicates), failed transfers skipped \(skipped)")
