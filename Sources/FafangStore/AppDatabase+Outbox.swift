@@ -98,26 +98,11 @@ extension AppDatabase {
     }
 
     /// Records a delivery report for the row with this idempotency key or gateway reference, and
-    /// moves a `sent` row to delivered or failed. Returns the row, or nil if none matches.
+    /// moves a `sent` row to delivered or failed (see `applyReceipt`, which also tells the state
+    /// before). Returns the row, or nil if none matches.
     @discardableResult
     public func recordReceipt(matching key: String, delivered: Bool, status: String, detail: String, now: Date) throws -> OutboxRecord? {
-        try writer.write { db in
-            guard var row = try OutboxRecord.filter(Column("idempotency_key") == key || Column("gateway_reference") == key).fetchOne(db),
-                  let id = row.id
-            else { return nil }
-            try ReceiptRecord(outboxID: id, receivedAt: now, status: status, detail: detail).insert(db)
-            if row.state == OutboxState.sent.rawValue || row.state == OutboxState.sending.rawValue || row.state == OutboxState.pending.rawValue {
-                // A final report settles the row; an intermediate one ("accepted by SMSC") does not.
-                if delivered {
-                    row.state = OutboxState.delivered.rawValue
-                } else if status != "accepted" {
-                    row.state = OutboxState.failed.rawValue
-                }
-                row.updatedAt = now
-                try row.update(db)
-            }
-            return row
-        }
+        try applyReceipt(matching: key, delivered: delivered, status: status, detail: detail, now: now)?.row
     }
 
     /// Outbox rows counted by state.
@@ -129,6 +114,11 @@ extension AppDatabase {
             }
             return counts
         }
+    }
+
+    /// Delivery attempts recorded in all.
+    public func attemptCount() throws -> Int {
+        try writer.read { db in try AttemptRecord.fetchCount(db) }
     }
 
     public func outbox(id: Int64) throws -> OutboxRecord? {
