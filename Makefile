@@ -67,7 +67,9 @@ install:
 		chmod 0700 $(DESTDIR)/etc/fafang/secrets && chmod 0600 $(DESTDIR)/etc/fafang/secrets/* && \
 		sed -i -e 's#^state_directory = .*#state_directory = "/var/lib/fafang"#' \
 		       -e 's#^templates_directory = .*#templates_directory = "$(PREFIX)/share/fafang/templates"#' \
-		       -e 's#^password_file = "secrets/kannel-password".*#password_credential = "kannel-password"  # LoadCredential in fafang.service#' \
+		       -e 's|^password_file = "secrets/kannel-password".*|password_credential = "kannel-password"  # LoadCredential in fafang.service|' \
+		       -e 's|^token_file = "secrets/admin-token".*|token_credential = "admin-token"  # LoadCredential in fafang.service|' \
+		       -e 's|^receipt_token_file = "secrets/admin-token".*|receipt_token_credential = "admin-token"|' \
 		       $(DESTDIR)/etc/fafang/fafang.toml; \
 	fi
 	sed 's#/usr/local#$(PREFIX)#g' systemd/fafang.service | install -D -m 0644 /dev/stdin $(DESTDIR)/etc/systemd/system/fafang.service

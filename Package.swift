@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "FafangCore"),
@@ -65,6 +68,22 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The admin HTTP server of `fafang run`: delivery receipts, metrics, health, the ledger API.
+        .target(
+            name: "FafangAdmin",
+            dependencies: [
+                "FafangCore",
+                "FafangConfig",
+                "FafangStore",
+                "FafangDelivery",
+                "FafangDaemon",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Loopback servers and helpers shared by tests and benchmarks; never linked into fafang.
         .target(
             name: "FafangTestSupport",
@@ -78,6 +97,7 @@ let package = Package(
                 "FafangDelivery",
                 "FafangStore",
                 "FafangDaemon",
+                "FafangAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -126,6 +146,16 @@ let package = Package(
             name: "FafangDeliveryTests",
             dependencies: ["FafangDelivery", "FafangConfig", "FafangCore", "FafangTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FafangAdminTests",
+            dependencies: ["FafangAdmin", "FafangDaemon", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
     ],
     swiftLanguageModes: [.v6]

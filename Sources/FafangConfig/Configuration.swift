@@ -40,6 +40,8 @@ public struct Settings: Sendable {
     public var dispatch: DispatchSettings
     /// `[scheduler]`: when warnings and notices are due.
     public var scheduler: SchedulerSettings
+    /// `[admin]`: the admin HTTP server (receipts, metrics, health, ledger API); nil when absent.
+    public var admin: AdminSettings?
 
     /// The gateway households' SMS go through (`[sms] gateway`), when one is named.
     public var smsGateway: SMSGatewaySettings? { sms.gateway.flatMap { gateways[$0] } }

@@ -53,9 +53,16 @@ extension SettingsReader {
         if mask != nil, receipt == nil, !fields.has("receipt_url") {
             fields.warning("dlr_mask", "has no effect without receipt_url (Kannel needs a dlr-url to report to)")
         }
+        let receiptToken = secretReference(fields, "receipt_token", required: false, directory: directory,
+                                           what: "the admin token for delivery reports")
+        if receiptToken != nil, receipt == nil, !fields.has("receipt_url") {
+            fields.warning(fields.has("receipt_token_file") ? "receipt_token_file" : "receipt_token_credential",
+                           "has no effect without receipt_url")
+        }
         guard let url, let username, let password else { return nil }
         return KannelSettings(url: url, username: username, password: password, from: from, smsc: smsc,
-                              numberFormat: format ?? .national, dlrMask: mask ?? KannelSettings.defaultDLRMask, receiptURL: receipt)
+                              numberFormat: format ?? .national, dlrMask: mask ?? KannelSettings.defaultDLRMask, receiptURL: receipt,
+                              receiptToken: receiptToken)
     }
 
     private static func readAliyun(_ fields: TOMLFields, directory: String, signature: String) -> AliyunSMSSettings? {

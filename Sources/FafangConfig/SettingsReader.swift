@@ -14,6 +14,7 @@ enum SettingsReader {
         let gatewaysTable = root.table("gateways", required: false)
         let dispatchTable = root.table("dispatch", required: false)
         let schedulerTable = root.table("scheduler", required: false)
+        let adminTable = root.table("admin", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -65,6 +66,7 @@ enum SettingsReader {
         let delivery = readDelivery(deliveryTable, directory: directory)
         let dispatch = readDispatch(dispatchTable)
         let scheduler = readScheduler(schedulerTable)
+        let admin = readAdmin(adminTable, directory: directory)
         let gateways = readGateways(gatewaysTable, directory: directory, signature: signature ?? "")
         for name in gateways.keys.sorted() where endpointsTable?.table.contains(key: name) == true {
             gatewaysTable?.error(name, "the name is also an endpoint ([endpoints.\(name)]): gateways and endpoints share one namespace")
@@ -91,7 +93,8 @@ enum SettingsReader {
             delivery: delivery,
             gateways: gateways,
             dispatch: dispatch,
-            scheduler: scheduler
+            scheduler: scheduler,
+            admin: admin
         )
     }
 

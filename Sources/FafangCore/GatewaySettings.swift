@@ -58,12 +58,15 @@ public struct KannelSettings: Sendable, Hashable {
     /// Fafang's receipt endpoint for Kannel's delivery reports, e.g.
     /// `http://127.0.0.1:8088/receipts/kannel`; nil asks for no reports.
     public var receiptURL: String?
+    /// The admin server's token, sent as `token=` in the `dlr-url` (Kannel can only put it in the
+    /// query); nil sends none. Read like the password, never printed.
+    public var receiptToken: SecretReference?
 
     public static let defaultDLRMask = 27
 
     public init(url: String, username: String, password: SecretReference, from: String? = nil, smsc: String? = nil,
                 numberFormat: PhoneNumberFormat = .national, dlrMask: Int = KannelSettings.defaultDLRMask,
-                receiptURL: String? = nil) {
+                receiptURL: String? = nil, receiptToken: SecretReference? = nil) {
         self.url = url
         self.username = username
         self.password = password
@@ -72,6 +75,7 @@ public struct KannelSettings: Sendable, Hashable {
         self.numberFormat = numberFormat
         self.dlrMask = dlrMask
         self.receiptURL = receiptURL
+        self.receiptToken = receiptToken
     }
 }
 

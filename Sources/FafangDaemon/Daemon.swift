@@ -19,12 +19,15 @@ public struct Daemon: Sendable {
         public var inboxSeconds: TimeInterval
         /// systemd's notify socket (inactive when not under systemd).
         public var notifier: SystemdNotifier
+        /// Told of every delivery attempt and outcome (the admin server's Prometheus metrics).
+        public var metrics: any DeliveryMetrics
 
         public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5,
-                    notifier: SystemdNotifier = SystemdNotifier()) {
+                    notifier: SystemdNotifier = SystemdNotifier(), metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
             self.configPath = configPath
             self.clock = clock
             self.notifier = notifier
+            self.metrics = metrics
             self.tickSeconds = tickSeconds
             self.inboxSeconds = inboxSeconds
         }
@@ -73,15 +76,18 @@ public struct Daemon: Sendable {
         dispatcher = Dispatcher(database: database, gateways: gateways, transport: engine,
                                 policy: DispatchPolicy(settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
                                                        robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name))),
-                                logger: logger, clock: { clock.now }, hooks: alerts.hooks)
+                                logger: logger, clock: { clock.now }, hooks: alerts.hooks, metrics: options.metrics)
         let router = EventRouter(templates: templates, logger: logger)
+        let enqueued = WakeSignal()
+        let ledgerArrived = WakeSignal()
         let scheduler = SchedulerService(database: database, configuration: configuration, settings: settings.scheduler, clock: clock,
                                          tickSeconds: options.tickSeconds,
                                          route: { event, config, paid, now in router.route(event, configuration: config, paid: paid, now: now) },
-                                         logger: logger)
+                                         logger: logger, enqueued: enqueued, wake: ledgerArrived)
         let inbox = LedgerInboxService(service: LedgerService(database: database, logger: logger),
                                        directory: settings.ledgerInbox,
-                                       configuration: configuration, clock: clock, intervalSeconds: options.inboxSeconds)
+                                       configuration: configuration, clock: clock, intervalSeconds: options.inboxSeconds,
+                                       onImport: { ledgerArrived.signal() })
         let dispatcher = self.dispatcher
         let live = configuration
         let notifier = options.notifier
@@ -101,7 +107,7 @@ public struct Daemon: Sendable {
             let counts = (try? database.outboxCounts()) ?? [:]
             return "pending \(counts[.pending] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
         }
-        services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, logger: logger), reload, systemd]
+        services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger), reload, systemd]
     }
 
     /// The configured gateways, or every problem with them.
@@ -116,12 +122,13 @@ public struct Daemon: Sendable {
     }
 
     /// The service group that runs until SIGTERM or SIGINT (when `handlingSignals`; tests
-    /// trigger the shutdown themselves), then drains.
-    public func serviceGroup(handlingSignals: Bool = true) -> ServiceGroup {
+    /// trigger the shutdown themselves), then drains. `extraServices` (the admin server) start
+    /// first and so stop last: receipts are still taken while the dispatcher drains.
+    public func serviceGroup(handlingSignals: Bool = true, extraServices: [any Service] = []) -> ServiceGroup {
         ServiceGroup(configuration: ServiceGroupConfiguration(
             // A service that returns (they do on graceful shutdown) must not cancel the others:
             // the dispatcher finishes the sends in flight first.
-            services: services.map {
+            services: (extraServices + services).map {
                 ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                                                                failureTerminationBehavior: .gracefullyShutdownGroup)
             },

@@ -8,15 +8,22 @@ import UnixSignals
 
 /// Runs the dispatcher until shutdown; on SIGTERM it finishes the batch in flight (sends are not
 /// cut off) and returns, leaving the rest pending for the next start.
+///
+/// When nothing is due it sleeps until the next row falls due (at most `maximumIdleSeconds` of
+/// real time), or until the scheduler or the inbox wakes it: no polling while idle.
 public struct DispatcherService: Service {
     let dispatcher: Dispatcher
     let clock: DaemonClock
+    let wake: WakeSignal
     let logger: Logger
+    let maximumIdleSeconds: Double
 
-    public init(dispatcher: Dispatcher, clock: DaemonClock, logger: Logger) {
+    public init(dispatcher: Dispatcher, clock: DaemonClock, wake: WakeSignal = WakeSignal(), logger: Logger, maximumIdleSeconds: Double = 30) {
         self.dispatcher = dispatcher
         self.clock = clock
+        self.wake = wake
         self.logger = logger
+        self.maximumIdleSeconds = maximumIdleSeconds
     }
 
     public func run() async throws {
@@ -29,7 +36,11 @@ public struct DispatcherService: Service {
                 claimed = 0
             }
             if claimed == 0 {
-                try? await cancelWhenGracefulShutdown { try await clock.sleep(seconds: dispatcher.settings.pollSeconds) }
+                // Real seconds until the next due row, from the daemon clock's virtual time.
+                let next = (try? dispatcher.database.nextDue()) ?? nil
+                let virtualWait = next.map { max(0, $0.timeIntervalSince(clock.now)) } ?? .infinity
+                let realWait = min(maximumIdleSeconds, max(0.01, virtualWait / clock.rate))
+                await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(Int(realWait * 1000))) }
             }
         }
         logger.info("dispatcher drained")
@@ -43,20 +54,23 @@ public struct LedgerInboxService: Service {
     let configuration: LiveConfiguration<Configuration>
     let clock: DaemonClock
     let intervalSeconds: TimeInterval
+    let onImport: @Sendable () -> Void
 
+    /// - Parameter onImport: called after a file was imported (the daemon runs the scheduler then).
     public init(service: LedgerService, directory: String, configuration: LiveConfiguration<Configuration>, clock: DaemonClock,
-                intervalSeconds: TimeInterval) {
+                intervalSeconds: TimeInterval, onImport: @escaping @Sendable () -> Void = {}) {
         self.service = service
         self.directory = directory
         self.configuration = configuration
         self.clock = clock
         self.intervalSeconds = intervalSeconds
+        self.onImport = onImport
     }
 
     public func run() async throws {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            service.processInbox(directory, configuration: configuration.current, now: clock.now)
+            if !service.processInbox(directory, configuration: configuration.current, now: clock.now).isEmpty { onImport() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(intervalSeconds)) }
         }
     }

@@ -31,12 +31,13 @@ public final class Dispatcher: Sendable {
     let random: @Sendable () -> Double
     let hooks: Hooks
     let settings: DispatchSettings
+    let metrics: any DeliveryMetrics
     private let policy: Mutex<DispatchPolicy>
 
     public init(database: AppDatabase, gateways: [String: any Gateway], transport: any HTTPTransport, policy: DispatchPolicy,
                 owner: String = "fafang-\(ProcessInfo.processInfo.processIdentifier)", logger: Logger,
                 clock: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                hooks: Hooks = Hooks()) {
+                hooks: Hooks = Hooks(), metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
         self.database = database
         self.gateways = LiveConfiguration(gateways)
         self.transport = transport
@@ -46,6 +47,7 @@ public final class Dispatcher: Sendable {
         self.random = random
         self.hooks = hooks
         self.settings = policy.settings
+        self.metrics = metrics
         self.policy = Mutex(policy)
     }
 
@@ -148,9 +150,11 @@ public final class Dispatcher: Sendable {
         }
         let started = Date()
         let outcome = await transport.send(request)
+        let elapsed = Date().timeIntervalSince(started)
         let finished = clock()
+        metrics.observeAttempt(channel: row.channel, gateway: row.gateway, duration: .nanoseconds(Int64(max(0, elapsed) * 1e9)))
         let verdict = gateway.interpret(outcome, for: message, now: finished)
-        await record(group, outcome: outcome, verdict: verdict, started: now, elapsed: Date().timeIntervalSince(started), now: finished)
+        await record(group, outcome: outcome, verdict: verdict, started: now, elapsed: elapsed, now: finished)
     }
 
     /// The message for a row, or for a village digest of several.
@@ -198,10 +202,15 @@ public final class Dispatcher: Sendable {
                 continue
             }
             switch result {
-            case .sent: logger.info("sent", metadata: meta)
-            case let .retry(at, error): logger.notice("will retry", metadata: meta.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
+            case .sent:
+                logger.info("sent", metadata: meta)
+                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .sent)
+            case let .retry(at, error):
+                logger.notice("will retry", metadata: meta.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
+                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .retry)
             case let .dead(error):
                 logger.error("given up", metadata: meta.merging(["reason": "\(error)"]) { $1 })
+                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .dead)
                 deadRows.append((row, error))
             case .deferred: break
             }
@@ -235,6 +244,7 @@ public final class Dispatcher: Sendable {
                                         verdict: "permanent", detail: Redaction.text(reason))
             if (try? database.finish(id: id, owner: owner, attempt: attempt, result: .dead(error: Redaction.text(reason)), now: now)) == true {
                 logger.error("given up", metadata: metadata(row).merging(["reason": "\(Redaction.text(reason))"]) { $1 })
+                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .dead)
                 await hooks.dead(row, Redaction.text(reason))
             }
         }

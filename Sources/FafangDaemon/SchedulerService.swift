@@ -20,9 +20,16 @@ public struct SchedulerService: Service {
     let tickSeconds: TimeInterval
     let route: Router
     let logger: Logger
+    /// Signalled after rows are enqueued (the dispatcher waits on it).
+    let enqueued: WakeSignal
+    /// Wakes this service before its tick (a ledger file was imported).
+    let wake: WakeSignal
 
     public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, settings: SchedulerSettings,
-                clock: DaemonClock, tickSeconds: TimeInterval, route: @escaping Router, logger: Logger) {
+                clock: DaemonClock, tickSeconds: TimeInterval, route: @escaping Router, logger: Logger,
+                enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal()) {
+        self.enqueued = enqueued
+        self.wake = wake
         self.database = database
         self.configuration = configuration
         self.settings = settings
@@ -46,6 +53,7 @@ public struct SchedulerService: Service {
         let paid = ledger.filter { $0.date <= today }.reduce(into: [String: Money]()) { $0[$1.projectCode + "\u{1F}" + $1.payeeID, default: .zero] += $1.amount }
         let items = events.flatMap { route($0, config, paid, now) }
         let inserted = try database.enqueue(events: events, items: items, now: now)
+        if inserted > 0 { enqueued.signal() }
         for event in events {
             logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",
                                                 "project.code": "\(event.projectCode)"])
@@ -61,7 +69,8 @@ public struct SchedulerService: Service {
             } catch {
                 logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await clock.sleep(seconds: tickSeconds) }
+            let real = max(0.001, tickSeconds / clock.rate)
+            await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(max(1, Int(real * 1000)))) }
         }
     }
 }

@@ -116,6 +116,19 @@ extension AppDatabase {
         }
     }
 
+    /// When the next row falls due: the earliest pending row of an unpaused gateway, or the
+    /// earliest lease to expire; nil when there is nothing to send.
+    public func nextDue() throws -> Date? {
+        try writer.read { db in
+            let pending = try Date.fetchOne(db, sql: """
+                SELECT MIN(next_attempt_at) FROM outbox
+                WHERE state = 'pending' AND gateway NOT IN (SELECT name FROM gateway_state WHERE paused)
+                """)
+            let lease = try Date.fetchOne(db, sql: "SELECT MIN(lease_expires_at) FROM outbox WHERE state = 'sending'")
+            return [pending, lease].compactMap { $0 }.min()
+        }
+    }
+
     /// Delivery attempts recorded in all.
     public func attemptCount() throws -> Int {
         try writer.read { db in try AttemptRecord.fetchCount(db) }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import FafangAdmin
 import FafangConfig
 import FafangDaemon
+import FafangDelivery
 import Foundation
 import Logging
 
@@ -8,10 +10,12 @@ import Logging
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the scheduler, the ledger inbox and the dispatcher until SIGTERM or SIGINT.",
+        abstract: "Run the scheduler, the ledger inbox, the dispatcher and the admin server until SIGTERM or SIGINT.",
         discussion: """
         SIGHUP re-reads the configuration (validated first; on any error the running one is kept and the errors logged). \
-        On SIGTERM the sends in flight finish before exit. Logs go to standard error (journald), one line per state change.
+        On SIGTERM the sends in flight finish before exit. Logs go to standard error (journald), one line per state change. \
+        With an [admin] table, the admin HTTP server (receipts, /metrics, /healthz, the ledger API) listens on its address; \
+        its address and token are read at start only.
         """
     )
 
@@ -46,17 +50,33 @@ struct RunCommand: AsyncParsableCommand {
         }
         let configuration = try options.load()
         let clock = DaemonClock(start: start, rate: clockRate)
+        let metrics = AdminMetrics()
         let daemon: Daemon
+        var admin: AdminApplication?
         do {
-            daemon = try Daemon(configuration: configuration, options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick),
+            daemon = try Daemon(configuration: configuration,
+                                options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick, metrics: metrics),
                                 logger: logger)
+            if let settings = configuration.settings.admin {
+                let token = try AdminToken.load(settings.token)
+                var adminLogger = logger
+                adminLogger[metadataKey: "component"] = "admin"
+                metrics.bootstrapMetricsSystem()
+                admin = buildAdminApplication(settings: settings, dependencies: AdminDependencies(
+                    database: daemon.database, configuration: daemon.configuration, metrics: metrics, token: token, clock: { clock.now }),
+                    logger: adminLogger)
+            }
+        } catch let error as SecretLoadError {
+            StandardError.print("fafang run: admin.token: \(error)")
+            throw ExitCode(1)
         } catch {
             StandardError.print("fafang run: \(error)")
             throw ExitCode(1)
         }
         logger.notice("fafang started", metadata: ["config.path": "\(options.path)", "config.projects": "\(configuration.projects.count)",
-                                                   "clock.start": "\(clock.now)", "clock.rate": "\(clockRate)"])
-        try await daemon.serviceGroup().run()
+                                                   "clock.start": "\(clock.now)", "clock.rate": "\(clockRate)",
+                                                   "admin.listen": "\(configuration.settings.admin.map { "\($0.listen)" } ?? "off")"])
+        try await daemon.serviceGroup(extraServices: admin.map { [$0] } ?? []).run()
         await daemon.engine.shutdown(gracePeriod: .seconds(10))
         logger.notice("fafang stopped")
     }

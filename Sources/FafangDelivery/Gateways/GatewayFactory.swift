@@ -87,7 +87,12 @@ public struct GatewayFactory: Sendable {
         switch settings.details {
         case let .kannel(kannel):
             let password = try load(kannel.password, table: table, key: "password")
-            return KannelGateway(name: settings.name, settings: kannel, password: password, rules: sms, timeouts: timeouts, classifier: classifier)
+            let token = try kannel.receiptToken.map { reference throws(GatewaySetupError) in try load(reference, table: table, key: "receipt_token") }
+            if let token, !KannelGateway.isValidReceiptToken(token) {
+                throw GatewaySetupError(problems: [.init(table: table, message: "receipt_token: \(kannel.receiptToken.map(\.description) ?? "") must hold letters, digits and - _ . ~ only (it travels in Kannel's dlr-url)")])
+            }
+            return KannelGateway(name: settings.name, settings: kannel, password: password, receiptToken: token, rules: sms, timeouts: timeouts,
+                                 classifier: classifier)
         case let .aliyun(aliyun):
             let secret = try load(aliyun.accessKeySecret, table: table, key: "access_key_secret")
             return AliyunSMSGateway(name: settings.name, settings: aliyun, accessKeySecret: secret, timeouts: timeouts, classifier: classifier)

@@ -10,7 +10,9 @@ import Foundation
 ///   accepted by SMSC, rejected by SMSC) and `dlr-url` = `<receipt_url>?id=<idempotency key>&type=%d
 ///   &reply=%A&at=%T` (Kannel fills %d, %A, %T). The idempotency key travels only there: sendsms
 ///   has no client message id. It must be ASCII: Kannel reads `%` + letter in a dlr-url as its
-///   own escape code, and only ASCII punctuation percent-encodes to `%` + digit.
+///   own escape code, and only ASCII punctuation percent-encodes to `%` + digit. With a receipt
+///   token, `&token=<token>` follows the key (Kannel can only authenticate in the query); the
+///   token is plain ASCII (`isValidReceiptToken`), and scrubbed from reasons like the password.
 /// - Replies: 202 `0: Accepted for delivery` and 202 `3: Queued for later delivery` (bearerbox
 ///   took it; the SMSC is offline) are both accepted → delivered(reference: nil), the delivery
 ///   report tells the rest; 4xx (bad number, authorization failed) permanent; 503 (temporal
@@ -22,24 +24,35 @@ public struct KannelGateway: Gateway {
     public let name: String
     private let settings: KannelSettings
     private let password: Secret
+    private let receiptToken: Secret?
     private let rules: SMSTextRules
     private let timeouts: GatewayTimeouts
     private let classifier: DeliveryClassifier
 
-    public init(name: String, settings: KannelSettings, password: Secret, rules: SMSTextRules,
+    public init(name: String, settings: KannelSettings, password: Secret, receiptToken: Secret? = nil, rules: SMSTextRules,
                 timeouts: GatewayTimeouts = GatewayTimeouts(), classifier: DeliveryClassifier = DeliveryClassifier()) {
         self.name = name
         self.settings = settings
         self.password = password
+        self.receiptToken = receiptToken
         self.rules = rules
         self.timeouts = timeouts
         self.classifier = classifier
     }
 
     /// The `dlr-url` for a message (before it is itself URL-encoded into the sendsms query).
-    public static func deliveryReportURL(receiptURL: String, idempotencyKey: String) -> String {
+    public static func deliveryReportURL(receiptURL: String, idempotencyKey: String, token: Secret? = nil) -> String {
         let separator = receiptURL.contains("?") ? "&" : "?"
-        return receiptURL + separator + "id=" + PercentEncoding.encode(idempotencyKey) + "&type=%d&reply=%A&at=%T"
+        let auth = token.map { "&token=" + PercentEncoding.encode($0.reveal) } ?? ""
+        return receiptURL + separator + "id=" + PercentEncoding.encode(idempotencyKey) + auth + "&type=%d&reply=%A&at=%T"
+    }
+
+    /// Whether a receipt token can travel in a dlr-url as it is: letters, digits and `- _ . ~`
+    /// only (what `openssl rand -hex 32` makes). Anything else would be percent-encoded, once in
+    /// the dlr-url and again in the sendsms query, where a non-ASCII byte becomes `%` + letter
+    /// (Kannel's own escape codes) and the encoded forms are harder to scrub from a reply.
+    public static func isValidReceiptToken(_ token: Secret) -> Bool {
+        !token.reveal.isEmpty && PercentEncoding.encode(token.reveal) == token.reveal
     }
 
     public func request(for message: OutboundMessage, now: Date) throws(GatewayError) -> HTTPRequest {
@@ -64,13 +77,14 @@ public struct KannelGateway: Gateway {
                 throw GatewayError(gateway: name, message: "idempotency key must be non-empty ASCII to travel in Kannel's dlr-url")
             }
             items.append(("dlr-mask", String(settings.dlrMask)))
-            items.append(("dlr-url", Self.deliveryReportURL(receiptURL: receiptURL, idempotencyKey: message.idempotencyKey)))
+            items.append(("dlr-url", Self.deliveryReportURL(receiptURL: receiptURL, idempotencyKey: message.idempotencyKey,
+                                                             token: receiptToken)))
         }
         return timeouts.request(.get, settings.url + "?" + PercentEncoding.query(items))
     }
 
     public func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage, now: Date) -> DeliveryVerdict {
-        let base = classifier.verdict(for: outcome, now: now, removing: [password])
+        let base = classifier.verdict(for: outcome, now: now, removing: secrets)
         switch base {
         case .delivered:
             // 0: Accepted for delivery, 3: Queued for later delivery: both in bearerbox's hands.
@@ -83,6 +97,9 @@ public struct KannelGateway: Gateway {
     }
 
     private func scrub(_ reason: String, _ message: OutboundMessage) -> String {
-        ReasonText.clean(reason, removing: [password])
+        ReasonText.clean(reason, removing: secrets)
     }
+
+    /// What a reason must never quote: the password and the receipt token.
+    private var secrets: [Secret] { [password] + (receiptToken.map { [$0] } ?? []) }
 }

@@ -62,7 +62,8 @@ public final class CurlEngine: HTTPTransport, Sendable {
         }
     }
 
-    /// Stops the engine and returns when its thread has exited and every caller has its answer.
+    /// Stops the engine and returns when its thread has exited. By then every accepted request
+    /// has its outcome: delivered, or on its way to its caller from the cooperative pool.
     ///
     /// New sends are refused at once. Transfers already accepted (running or queued) may finish
     /// within `gracePeriod`; whatever is left then is aborted and answered `.cancelled`.

@@ -22,6 +22,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Set when `curl_multi_perform` or `curl_multi_poll` failed: the multi handle cannot be
     /// trusted any more, so the engine stops and answers everyone with this error.
     private var brokenBy: TransportError?
+    /// Outcomes of this turn's completions, handed back together (see `deliver`).
+    private var finished: [(CurlJob, HTTPOutcome)] = []
 
     init(multi: CurlMultiHandle, mailbox: CurlEngineMailbox, settings: HTTPEngineSettings) {
         self.multi = multi
@@ -70,6 +72,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 return false
             }
             readCompletions()
+            deliver()
         }
 
         // Draining and nothing left running: go round at once to see whether the queue is empty too.
@@ -141,7 +144,22 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         release(transfer, reusable: removal == CURLM_OK)
         mailbox.transfersCompleted.wrappingAdd(1, ordering: .relaxed)
-        job.resume(outcome)
+        finished.append((job, outcome))
+    }
+
+    /// Answers this turn's completions. One is resumed here; several are resumed from one task
+    /// on the cooperative pool, so the engine thread pays for one wake-up, not one per caller.
+    private func deliver() {
+        if finished.count == 1 {
+            let (job, outcome) = finished[0]
+            finished.removeAll(keepingCapacity: true)
+            job.resume(outcome)
+        } else if finished.count > 1 {
+            let batch = finished
+            finished = []
+            finished.reserveCapacity(capacity)
+            Task { for (job, outcome) in batch { job.resume(outcome) } }
+        }
     }
 
     /// Removes the transfer of job `id`, if it is still running, and answers it as cancelled.

@@ -111,7 +111,8 @@ final class CurlTransfer {
         let count = request.body.count
         if request.method == .get && count == 0 {
             try set(CURLOPT_CUSTOMREQUEST, string: nil, "CURLOPT_CUSTOMREQUEST")
-            try set(CURLOPT_HTTPGET, 1, "CURLOPT_HTTPGET")
+            try set(CURLOPT_POSTFIELDS, pointer: nil, "CURLOPT_POSTFIELDS")  // no stale pointer to a body
+            try set(CURLOPT_HTTPGET, 1, "CURLOPT_HTTPGET")  // after POSTFIELDS, which selects POST
             return
         }
         if count > requestBodyCapacity {
@@ -204,6 +205,11 @@ final class CurlTransfer {
         job = nil
         activeIndex = -1
         responseBody = []
+        if requestBodyCapacity > 256 * 1024 {  // an outsized body is not kept for every handle
+            requestBody.deallocate()
+            requestBodyCapacity = 256
+            requestBody = .allocate(byteCount: requestBodyCapacity, alignment: 1)
+        }
     }
 
     // MARK: - Callbacks (engine thread, from inside curl_multi_perform)

@@ -1,0 +1,87 @@
+import FafangConfig
+import FafangCore
+import FafangDaemon
+import FafangStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The admin HTTP server: a Hummingbird application, itself a ServiceLifecycle `Service` that
+/// `fafang run` adds to the daemon's service group.
+public typealias AdminApplication = Application<RouterResponder<BasicRequestContext>>
+
+/// What the admin server reads and writes: the daemon's own store, configuration and metrics.
+public struct AdminDependencies: Sendable {
+    public var database: AppDatabase
+    /// The running configuration (swapped on SIGHUP): the ledger API checks payments against it.
+    public var configuration: LiveConfiguration<Configuration>
+    public var metrics: AdminMetrics
+    /// What `/receipts/*` and `/v1/ledger` must present.
+    public var token: AdminToken
+    /// The daemon's clock (a virtual one when rehearsing a year).
+    public var clock: @Sendable () -> Date
+
+    public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, metrics: AdminMetrics, token: AdminToken,
+                clock: @escaping @Sendable () -> Date) {
+        self.database = database
+        self.configuration = configuration
+        self.metrics = metrics
+        self.token = token
+        self.clock = clock
+    }
+}
+
+/// The admin routes:
+///
+/// | route | auth | what |
+/// |---|---|---|
+/// | `GET /healthz` | — | 200 while the database can be read, else 503 |
+/// | `GET /metrics` | — | Prometheus text (`AdminMetrics`) |
+/// | `GET /receipts/kannel` | token | Kannel delivery reports |
+/// | `POST /receipts/aliyun` | token | Aliyun SMS status reports |
+/// | `POST /receipts/tencent` | token | Tencent SMS status callbacks |
+/// | `POST /v1/ledger` | token | payments from the bank-side system |
+///
+/// A request body over `settings.maxBodyBytes` is refused with 413, a wrong or missing token
+/// with 401, an unknown path with 404.
+public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDependencies, logger: Logger) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+
+    StatusController(database: dependencies.database, configuration: dependencies.configuration, metrics: dependencies.metrics,
+                     clock: dependencies.clock).add(to: router)
+
+    let recorder = ReceiptRecorder(database: dependencies.database, metrics: dependencies.metrics, clock: dependencies.clock)
+    let receipts = router.group("receipts").add(middleware: AdminAuthMiddleware(token: dependencies.token))
+    KannelReceiptController(recorder: recorder).add(to: receipts)
+    AliyunReceiptController(recorder: recorder, maxBodyBytes: settings.maxBodyBytes).add(to: receipts)
+    TencentReceiptController(recorder: recorder, maxBodyBytes: settings.maxBodyBytes).add(to: receipts)
+
+    let api = router.group("v1").add(middleware: AdminAuthMiddleware(token: dependencies.token))
+    let ledger = LedgerService(database: dependencies.database, logger: logger)
+    LedgerController(service: ledger, configuration: dependencies.configuration, clock: dependencies.clock,
+                     maxBodyBytes: settings.maxBodyBytes).add(to: api)
+    return router
+}
+
+/// The admin server listening on `settings.listen` (`127.0.0.1:8088` unless configured). `main`
+/// builds it and adds it to the daemon's services; tests call the same builder (with port 0, or
+/// through HummingbirdTesting's router client). Once bound it logs the address and tells
+/// `onListening` (with the real port when 0 was asked for).
+public func buildAdminApplication(settings: AdminSettings, dependencies: AdminDependencies, logger: Logger,
+                                  onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) -> AdminApplication {
+    let router = buildAdminRouter(settings: settings, dependencies: dependencies, logger: logger)
+    let configured = settings.listen
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configured.host, port: configured.port), serverName: nil),
+        onServerRunning: { channel in
+            let address = ListenAddress(host: configured.host, port: channel.localAddress?.port ?? configured.port)
+            logger.notice("admin server listening", metadata: ["admin.address": "\(address)"])
+            await onListening(address)
+        },
+        logger: logger
+    )
+}

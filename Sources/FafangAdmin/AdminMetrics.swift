@@ -1,0 +1,103 @@
+import FafangCore
+import FafangDaemon
+import Foundation
+import Metrics
+import Prometheus
+
+/// The daemon's Prometheus metrics, in a registry the daemon owns (never the process-wide
+/// default, so tests each get their own):
+///
+/// - `fafang_messages_total{channel,gateway,status}` — counter; status sent, retry, dead (the
+///   dispatcher's attempts) or delivered, failed (delivery reports).
+/// - `fafang_attempt_duration_seconds{channel,gateway}` — histogram of request durations.
+/// - `fafang_outbox_depth{state}` — gauge, outbox rows per state, refreshed on each scrape.
+/// - `fafang_projects_behind{grade}` — gauge, projects slightly_behind / behind their current
+///   cumulative target, refreshed on each scrape.
+///
+/// Labels are channels, gateway names, states and grades: never a recipient.
+public final class AdminMetrics: DeliveryMetrics {
+    public let registry: PrometheusCollectorRegistry
+
+    /// Attempt duration buckets, in seconds: from a loopback sink to a slow gateway's timeout.
+    public static let attemptBuckets: [Duration] = [
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+        .seconds(5), .seconds(10), .seconds(15), .seconds(30), .seconds(60),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        // Both gauges show every label value from the first scrape on, zero until counted.
+        for state in OutboxState.allCases { outboxDepth(state).set(to: 0) }
+        for grade in Self.behindGrades { projectsBehind(grade).set(to: 0) }
+    }
+
+    static let behindGrades: [ProgressGrade] = [.slightlyBehind, .behind]
+
+    // MARK: Names (one help text per name: the registry refuses two)
+
+    static func messages() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "messages", unitName: "total",
+                             helpText: "Messages by channel, gateway and outcome: sent, retry, dead (attempts), delivered, failed (delivery reports).")
+    }
+
+    static func attemptDuration() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "attempt_duration", unitName: "seconds",
+                             helpText: "Duration of delivery requests through each gateway.")
+    }
+
+    static func outboxDepthName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "outbox_depth", unitName: "",
+                             helpText: "Outbox rows in each state, as of the scrape.")
+    }
+
+    static func projectsBehindName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "projects_behind", unitName: "",
+                             helpText: "Projects slightly behind or behind their current cumulative disbursement target, as of the scrape.")
+    }
+
+    // MARK: DeliveryMetrics
+
+    public func observeAttempt(channel: String, gateway: String, duration: Duration) {
+        registry.makeDurationHistogram(descriptor: Self.attemptDuration(), labels: [("channel", channel), ("gateway", gateway)],
+                                       buckets: Self.attemptBuckets)
+            .record(duration)
+    }
+
+    public func countMessage(channel: String, gateway: String, outcome: DeliveryOutcome) {
+        registry.makeCounter(descriptor: Self.messages(), labels: [("channel", channel), ("gateway", gateway), ("status", outcome.rawValue)])
+            .increment()
+    }
+
+    // MARK: Scrape-time gauges
+
+    private func outboxDepth(_ state: OutboxState) -> Prometheus.Gauge {
+        registry.makeGauge(descriptor: Self.outboxDepthName(), labels: [("state", state.rawValue)])
+    }
+
+    private func projectsBehind(_ grade: ProgressGrade) -> Prometheus.Gauge {
+        registry.makeGauge(descriptor: Self.projectsBehindName(), labels: [("grade", grade.rawValue)])
+    }
+
+    /// Sets `fafang_outbox_depth` from the store's counts (a state absent from `counts` is 0).
+    public func setOutboxDepth(_ counts: [OutboxState: Int]) {
+        for state in OutboxState.allCases { outboxDepth(state).set(to: Double(counts[state] ?? 0)) }
+    }
+
+    /// Sets `fafang_projects_behind` from each project's grade.
+    public func setProjectsBehind(_ grades: [ProgressGrade]) {
+        for grade in Self.behindGrades { projectsBehind(grade).set(to: Double(grades.count { $0 == grade })) }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String { registry.emitToString() }
+
+    /// A swift-metrics factory over the same registry, for libraries that report through
+    /// swift-metrics (Hummingbird's request metrics).
+    public var metricsFactory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
+
+    /// Makes `metricsFactory` the process-wide swift-metrics backend. Call once, from `main`
+    /// (`fafang run`); tests never do.
+    public func bootstrapMetricsSystem() {
+        MetricsSystem.bootstrap(metricsFactory)
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+import Logging
+
+/// Refuses, with 413, a request whose declared `Content-Length` exceeds the limit, before its body
+/// is read; a body sent without a length is held to the same limit as it is collected
+/// (`AdminJSON.body(of:limit:)`).
+public struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    public init(maxBytes: Int) { self.maxBytes = maxBytes }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let text = request.headers[.contentLength], let length = Int(text), length > maxBytes {
+            context.logger.warning("request refused: body too large", metadata: [
+                "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "http.content_length": "\(length)",
+                "admin.max_body_bytes": "\(maxBytes)",
+            ])
+            return AdminJSON.tooLarge(maxBytes)
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,34 @@
+import FafangConfig
+import FafangCore
+import Foundation
+
+/// Where each project stands against the cumulative target that matters today, graded as
+/// `fafang status` grades it: the latest milestone already passed if the project is behind it,
+/// else the next one.
+public enum ProjectProgress {
+    /// Each project's grade on `today`, from what the ledger says was paid by then.
+    public static func grades(configuration: Configuration, ledger: [LedgerEntry], today: CivilDate) -> [String: ProgressGrade] {
+        var paid: [String: Money] = [:]
+        for entry in ledger where entry.date <= today { paid[entry.projectCode, default: .zero] += entry.amount }
+        var result: [String: ProgressGrade] = [:]
+        for configured in configuration.projects {
+            let project = configured.project
+            result[project.code] = grade(project: project, paid: paid[project.code] ?? .zero, today: today,
+                                         slightThreshold: configuration.settings.scheduler.slightThreshold)
+        }
+        return result
+    }
+
+    /// One project's grade: behind a passed milestone counts first; a project on track with every
+    /// passed milestone is graded against the next one; with no milestone left, on track.
+    public static func grade(project: Project, paid: Money, today: CivilDate, slightThreshold: Percent) -> ProgressGrade {
+        let schedule = PlanSchedule(project: project, asOf: today)
+        let passed = schedule.lines.last { $0.daysLeft < 0 }
+        for candidate in [passed, schedule.next].compactMap({ $0 }) {
+            let grade = ProgressGrade.of(paid: paid, target: candidate.target, budget: project.budget.total, slightThreshold: slightThreshold)
+            if candidate.daysLeft < 0, grade == .onTrack { continue }
+            return grade
+        }
+        return .onTrack
+    }
+}

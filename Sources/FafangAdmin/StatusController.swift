@@ -1,0 +1,73 @@
+import FafangConfig
+import FafangCore
+import FafangDaemon
+import FafangStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `GET /healthz` and `GET /metrics`: open to anyone who can reach the admin address, and
+/// telling nothing personal.
+///
+/// - `/healthz`: 200 `{"status": "ok", "database": "ok", "outbox_pending": N}` when the database
+///   can be read; 503 `{"status": "unavailable", "database": "error"}` when it cannot.
+/// - `/metrics`: the Prometheus text exposition of `AdminMetrics`, its outbox and project gauges
+///   refreshed from the store and the running configuration first.
+public struct StatusController: Sendable {
+    let database: AppDatabase
+    let configuration: LiveConfiguration<Configuration>
+    let metrics: AdminMetrics
+    let clock: @Sendable () -> Date
+
+    public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, metrics: AdminMetrics,
+                clock: @escaping @Sendable () -> Date) {
+        self.database = database
+        self.configuration = configuration
+        self.metrics = metrics
+        self.clock = clock
+    }
+
+    struct Health: Encodable {
+        var status: String
+        var database: String
+        var outboxPending: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case status, database, outboxPending = "outbox_pending"
+        }
+    }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.get("healthz") { _, context in self.health(logger: context.logger) }
+        router.get("metrics") { _, context in self.scrape(logger: context.logger) }
+    }
+
+    func health(logger: Logger) -> Response {
+        do {
+            let counts = try database.outboxCounts()
+            return AdminJSON.response(.ok, Health(status: "ok", database: "ok", outboxPending: counts[.pending] ?? 0))
+        } catch {
+            logger.error("health check failed: the database cannot be read", metadata: ["error": "\(error)"])
+            return AdminJSON.response(.serviceUnavailable, Health(status: "unavailable", database: "error"))
+        }
+    }
+
+    func scrape(logger: Logger) -> Response {
+        refresh(logger: logger)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
+    }
+
+    /// Sets the scrape-time gauges; a store that cannot be read leaves them as they were.
+    func refresh(logger: Logger) {
+        let config = configuration.current
+        do {
+            metrics.setOutboxDepth(try database.outboxCounts())
+            let today = CivilDate.of(clock(), in: config.settings.timeZone)
+            let grades = ProjectProgress.grades(configuration: config, ledger: try database.ledger(), today: today)
+            metrics.setProjectsBehind(Array(grades.values))
+        } catch {
+            logger.warning("metrics not refreshed: the database cannot be read", metadata: ["error": "\(error)"])
+        }
+    }
+}
