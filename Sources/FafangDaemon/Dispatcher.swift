@@ -33,6 +33,8 @@ public final class Dispatcher: Sendable {
     let settings: DispatchSettings
     let metrics: any DeliveryMetrics
     private let policy: Mutex<DispatchPolicy>
+    /// Gateways whose last round failed (their `failing_since` is set in the store).
+    private let failing = Mutex<Set<String>>([])
 
     public init(database: AppDatabase, gateways: [String: any Gateway], transport: any HTTPTransport, policy: DispatchPolicy,
                 owner: String = "fafang-\(ProcessInfo.processInfo.processIdentifier)", logger: Logger,
@@ -60,6 +62,7 @@ public final class Dispatcher: Sendable {
         let rows = try database.claim(limit: settings.batchSize, owner: owner, now: clock(), lease: settings.leaseSeconds)
         guard !rows.isEmpty else { return 0 }
         let groups = Self.digestGroups(rows)
+        let round = Round()
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for rows in groups {
@@ -67,10 +70,11 @@ public final class Dispatcher: Sendable {
                     await group.next()
                     running -= 1
                 }
-                group.addTask { await self.process(rows) }
+                group.addTask { await self.process(rows, into: round) }
                 running += 1
             }
         }
+        await flush(round)
         return rows.count
     }
 
@@ -108,7 +112,7 @@ public final class Dispatcher: Sendable {
          "delivery.recipient": "\(row.maskedRecipient)", "event.kind": "\(row.kind)", "project.code": "\(row.projectCode)"]
     }
 
-    func process(_ claimed: [OutboxRecord]) async {
+    func process(_ claimed: [OutboxRecord], into round: Round) async {
         let row = claimed[0]
         let now = clock()
         let channel = row.outboxChannel ?? .webhook
@@ -117,14 +121,13 @@ public final class Dispatcher: Sendable {
         }
         if case let .hold(until, reason) = gate {
             for held in claimed {
-                guard let id = held.id else { continue }
-                _ = try? database.finish(id: id, owner: owner, attempt: nil, result: .deferred(until: until), now: now)
+                round.add(Completion(row: held, attempt: nil, result: .deferred(until: until), verdict: nil,
+                                     metadata: metadata(held).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 }))
             }
-            logger.debug("held", metadata: metadata(row).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 })
             return
         }
         guard let gateway = gateways.current[row.gateway] else {
-            await giveUp(claimed, reason: "no gateway or endpoint named \(row.gateway) in the configuration", now: now)
+            giveUp(claimed, reason: "no gateway or endpoint named \(row.gateway) in the configuration", now: now, into: round)
             return
         }
         var group = claimed
@@ -138,14 +141,14 @@ public final class Dispatcher: Sendable {
         do {
             message = try outbound(group, channel: channel)
         } catch {
-            await giveUp(group, reason: "\(error)", now: now)
+            giveUp(group, reason: "\(error)", now: now, into: round)
             return
         }
         let request: HTTPRequest
         do {
             request = try gateway.request(for: message, now: now)
         } catch {
-            await giveUp(group, reason: error.description, now: now)
+            giveUp(group, reason: error.description, now: now, into: round)
             return
         }
         let started = Date()
@@ -154,7 +157,7 @@ public final class Dispatcher: Sendable {
         let finished = clock()
         metrics.observeAttempt(channel: row.channel, gateway: row.gateway, duration: .nanoseconds(Int64(max(0, elapsed) * 1e9)))
         let verdict = gateway.interpret(outcome, for: message, now: finished)
-        await record(group, outcome: outcome, verdict: verdict, started: now, elapsed: elapsed, now: finished)
+        record(group, outcome: outcome, verdict: verdict, started: now, elapsed: elapsed, now: finished, into: round)
     }
 
     /// The message for a row, or for a village digest of several.
@@ -178,7 +181,8 @@ public final class Dispatcher: Sendable {
         return OutboundMessage(idempotencyKey: key, recipient: recipient, text: text, title: "\(group.count)条提醒")
     }
 
-    private func record(_ group: [OutboxRecord], outcome: HTTPOutcome, verdict: DeliveryVerdict, started: Date, elapsed: TimeInterval, now: Date) async {
+    private func record(_ group: [OutboxRecord], outcome: HTTPOutcome, verdict: DeliveryVerdict, started: Date, elapsed: TimeInterval,
+                        now: Date, into round: Round) {
         let (status, curlCode, detail) = Self.describe(outcome, verdict)
         let verdictName: String
         switch verdict {
@@ -186,36 +190,63 @@ public final class Dispatcher: Sendable {
         case .retry: verdictName = "retry"
         case .permanent: verdictName = "permanent"
         }
-        var deadRows: [(OutboxRecord, String)] = []
         for row in group {
             guard let id = row.id else { continue }
             let result = policy.withLock { $0.after(verdict, attempts: row.attempts + 1, now: now, random: random()) }
             let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: started, durationMilliseconds: Int(elapsed * 1000),
                                         httpStatus: status, curlCode: curlCode, verdict: verdictName, detail: detail)
-            let kept = (try? database.finish(id: id, owner: owner, attempt: attempt, result: result, now: now)) ?? false
             var meta = metadata(row)
             meta["http.status"] = status.map { "\($0)" }
             meta["curl.code"] = curlCode.map { "\($0)" }
             meta["delivery.attempt"] = "\(row.attempts + 1)"
-            if !kept {
-                logger.warning("lease lost before the result was recorded", metadata: meta)
+            round.add(Completion(row: row, attempt: attempt, result: result, verdict: verdict, metadata: meta))
+        }
+    }
+
+    /// Writes a round's results in one transaction, then logs, counts, tells the office of dead
+    /// messages and notes each gateway's health.
+    private func flush(_ round: Round) async {
+        let completions = round.all
+        guard !completions.isEmpty else { return }
+        let now = clock()
+        let items = completions.compactMap { completion in
+            completion.row.id.map { AppDatabase.Finish(id: $0, attempt: completion.attempt, result: completion.result) }
+        }
+        let kept: [Bool]
+        do {
+            kept = try database.finish(items, owner: owner, now: now)
+        } catch {
+            logger.error("could not record a round's results; its rows return when their leases expire", metadata: ["error": "\(error)"])
+            return
+        }
+        var deadRows: [(OutboxRecord, String)] = []
+        var health: [String: DeliveryVerdict] = [:]
+        for (completion, wasKept) in zip(completions, kept) {
+            let row = completion.row
+            guard wasKept else {
+                logger.warning("lease lost before the result was recorded", metadata: completion.metadata)
                 continue
             }
-            switch result {
+            switch completion.result {
             case .sent:
-                logger.info("sent", metadata: meta)
+                logger.info("sent", metadata: completion.metadata)
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .sent)
             case let .retry(at, error):
-                logger.notice("will retry", metadata: meta.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
+                logger.notice("will retry", metadata: completion.metadata.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .retry)
             case let .dead(error):
-                logger.error("given up", metadata: meta.merging(["reason": "\(error)"]) { $1 })
+                logger.error("given up", metadata: completion.metadata.merging(["reason": "\(error)"]) { $1 })
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .dead)
                 deadRows.append((row, error))
-            case .deferred: break
+            case .deferred:
+                logger.debug("held", metadata: completion.metadata)
+            }
+            // A gateway's round counts as a success if any of its messages got through.
+            if let verdict = completion.verdict {
+                if case .retry = health[row.gateway] ?? .retry(reason: "", after: nil) { health[row.gateway] = verdict }
             }
         }
-        await noteHealth(gateway: group[0].gateway, verdict: verdict, now: now)
+        for (gateway, verdict) in health.sorted(by: { $0.key < $1.key }) { await noteHealth(gateway: gateway, verdict: verdict, now: now) }
         for (row, reason) in deadRows { await hooks.dead(row, reason) }
     }
 
@@ -224,8 +255,10 @@ public final class Dispatcher: Sendable {
     private func noteHealth(gateway: String, verdict: DeliveryVerdict, now: Date) async {
         switch verdict {
         case .delivered, .permanent:
-            try? database.noteSuccess(gateway: gateway)
+            // Only a gateway known to be failing needs its record cleared.
+            if failing.withLock({ $0.remove(gateway) }) != nil { try? database.noteSuccess(gateway: gateway) }
         case .retry:
+            failing.withLock { _ = $0.insert(gateway) }
             guard let since = try? database.noteFailure(gateway: gateway, now: now),
                   now.timeIntervalSince(since) >= settings.pauseAfterFailingSeconds
             else { return }
@@ -237,16 +270,13 @@ public final class Dispatcher: Sendable {
         }
     }
 
-    private func giveUp(_ group: [OutboxRecord], reason: String, now: Date) async {
+    private func giveUp(_ group: [OutboxRecord], reason: String, now: Date, into round: Round) {
+        let text = Redaction.text(reason)
         for row in group {
             guard let id = row.id else { continue }
             let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: now, durationMilliseconds: 0, httpStatus: nil, curlCode: nil,
-                                        verdict: "permanent", detail: Redaction.text(reason))
-            if (try? database.finish(id: id, owner: owner, attempt: attempt, result: .dead(error: Redaction.text(reason)), now: now)) == true {
-                logger.error("given up", metadata: metadata(row).merging(["reason": "\(Redaction.text(reason))"]) { $1 })
-                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .dead)
-                await hooks.dead(row, Redaction.text(reason))
-            }
+                                        verdict: "permanent", detail: text)
+            round.add(Completion(row: row, attempt: attempt, result: .dead(error: text), verdict: nil, metadata: metadata(row)))
         }
     }
 
@@ -262,4 +292,22 @@ public final class Dispatcher: Sendable {
         case let .failure(error): return (nil, Int(error.code), Redaction.text(reason))
         }
     }
+}
+
+/// What became of one row in a round, recorded with the others in one transaction.
+struct Completion: Sendable {
+    var row: OutboxRecord
+    var attempt: AttemptRecord?
+    var result: AppDatabase.AttemptResult
+    /// The gateway's verdict when a request was sent (for its health), nil when held or refused.
+    var verdict: DeliveryVerdict?
+    var metadata: Logger.Metadata
+}
+
+/// The completions of one round, gathered from its concurrent sends.
+final class Round: Sendable {
+    private let completions = Mutex<[Completion]>([])
+
+    func add(_ completion: Completion) { completions.withLock { $0.append(completion) } }
+    var all: [Completion] { completions.withLock { $0 } }
 }

@@ -59,42 +59,64 @@ extension AppDatabase {
         case deferred(until: Date)
     }
 
+    /// One row's result after a round, for `finish(_:owner:now:)`.
+    public struct Finish: Sendable, Hashable {
+        public var id: Int64
+        public var attempt: AttemptRecord?
+        public var result: AttemptResult
+
+        public init(id: Int64, attempt: AttemptRecord?, result: AttemptResult) {
+            self.id = id
+            self.attempt = attempt
+            self.result = result
+        }
+    }
+
     /// Records an attempt and moves the row on, if `owner` still holds its lease (a sender whose
     /// lease expired and was taken over must not overwrite the new holder's result). Returns
     /// false when the lease was lost.
     @discardableResult
     public func finish(id: Int64, owner: String, attempt: AttemptRecord?, result: AttemptResult, now: Date) throws -> Bool {
-        try writer.write { db in
-            guard var row = try OutboxRecord.fetchOne(db, key: id), row.leaseOwner == owner, row.state == OutboxState.sending.rawValue else {
-                return false
-            }
-            if var attempt {
-                attempt.number = row.attempts + 1
-                try attempt.insert(db)
-                row.attempts += 1
-            }
-            row.leaseOwner = nil
-            row.leaseExpiresAt = nil
-            row.updatedAt = now
-            switch result {
-            case let .sent(reference):
-                row.state = OutboxState.sent.rawValue
-                row.gatewayReference = reference ?? row.gatewayReference
-                row.lastError = nil
-            case let .retry(at, error):
-                row.state = OutboxState.pending.rawValue
-                row.nextAttemptAt = at
-                row.lastError = error
-            case let .dead(error):
-                row.state = OutboxState.dead.rawValue
-                row.lastError = error
-            case let .deferred(until):
-                row.state = OutboxState.pending.rawValue
-                row.nextAttemptAt = until
-            }
-            try row.update(db)
-            return true
+        try finish([Finish(id: id, attempt: attempt, result: result)], owner: owner, now: now)[0]
+    }
+
+    /// The results of a whole round in one transaction (one commit instead of one per row);
+    /// for each, whether the lease was still held.
+    public func finish(_ items: [Finish], owner: String, now: Date) throws -> [Bool] {
+        guard !items.isEmpty else { return [] }
+        return try writer.write { db in try items.map { try Self.finish($0, owner: owner, now: now, in: db) } }
+    }
+
+    private static func finish(_ item: Finish, owner: String, now: Date, in db: Database) throws -> Bool {
+        guard var row = try OutboxRecord.fetchOne(db, key: item.id), row.leaseOwner == owner, row.state == OutboxState.sending.rawValue else {
+            return false
         }
+        if var attempt = item.attempt {
+            attempt.number = row.attempts + 1
+            try attempt.insert(db)
+            row.attempts += 1
+        }
+        row.leaseOwner = nil
+        row.leaseExpiresAt = nil
+        row.updatedAt = now
+        switch item.result {
+        case let .sent(reference):
+            row.state = OutboxState.sent.rawValue
+            row.gatewayReference = reference ?? row.gatewayReference
+            row.lastError = nil
+        case let .retry(at, error):
+            row.state = OutboxState.pending.rawValue
+            row.nextAttemptAt = at
+            row.lastError = error
+        case let .dead(error):
+            row.state = OutboxState.dead.rawValue
+            row.lastError = error
+        case let .deferred(until):
+            row.state = OutboxState.pending.rawValue
+            row.nextAttemptAt = until
+        }
+        try row.update(db)
+        return true
     }
 
     /// Records a delivery report for the row with this idempotency key or gateway reference, and
