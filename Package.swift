@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "FafangCore",
                 "FafangStore",
+                "FafangDelivery",
                 "FafangTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,4 +1,5 @@
 import FafangCore
+import FafangDelivery
 import FafangTestSupport
 import Foundation
 import Synchronization
@@ -15,13 +16,28 @@ final class DemoSink: Sendable {
     }
 
     private let state = Mutex(Counts())
+    /// Sends Kannel's delivery reports back to the daemon, as a real SMSC would through Kannel.
+    private let engine: CurlEngine
+
+    init() throws {
+        engine = try CurlEngine(settings: HTTPEngineSettings(maxConcurrentTransfers: 8, maxConnectionsPerHost: 8))
+    }
 
     var counts: Counts { state.withLock { $0 } }
+
+    func stop() async { await engine.shutdown(gracePeriod: .seconds(2)) }
 
     func handle(_ request: LoopbackRequest) -> LoopbackReply {
         if request.path == "/cgi-bin/sendsms" {
             let to = Self.query(request.query ?? "", "to") ?? "?"
             state.withLock { $0.sms += 1; $0.phones.insert(Mask.phone(to)) }
+            if let report = Self.query(request.query ?? "", "dlr-url") {
+                // Kannel fills in %d (1: delivered), %A (the SMSC's reply) and %T (the time).
+                let url = report.replacingOccurrences(of: "%d", with: "1").replacingOccurrences(of: "%A", with: "")
+                    .replacingOccurrences(of: "%T", with: String(Int(Date().timeIntervalSince1970)))
+                let engine = self.engine
+                Task { _ = await engine.send(HTTPRequest(method: .get, url: url)) }
+            }
             return .respond(LoopbackResponse(status: 202, body: Array("0: Accepted for delivery".utf8)))
         }
         let endpoint = String(request.path.split(separator: "/").last ?? "?")

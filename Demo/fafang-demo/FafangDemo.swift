@@ -35,10 +35,11 @@ struct FafangDemo: AsyncParsableCommand {
         let work = NSTemporaryDirectory() + "fafang-demo-" + UUID().uuidString.prefix(8)
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
 
-        let sink = DemoSink()
+        let sink = try DemoSink()
         let server = try LoopbackServer(recordingRequests: false) { sink.handle($0) }
         defer { server.stop() }
-        try DemoWorkspace.prepare(work: work, config: config, templates: absolute(templates), sinkURL: server.baseURL)
+        try DemoWorkspace.prepare(work: work, config: config, templates: absolute(templates), sinkURL: server.baseURL,
+                                  adminPort: try freePort())
         print("Fafang year-long demo: \(start) → \(end) at \(Int(rate))× (one day per \(String(format: "%.2f", 86_400 / rate)) s)")
         print("  sink \(server.baseURL) stands in for Kannel (SMS) and the village robots; work folder \(work)")
 
@@ -69,10 +70,16 @@ struct FafangDemo: AsyncParsableCommand {
             print("fafang run stopped early; its log: \(work)/fafang.log")
             throw ExitCode(1)
         }
+        // The last delivery reports are on their way: give them a moment (at most 10 s).
+        let database = try AppDatabase.open(directory: work + "/state")
+        let settle = Date()
+        while Date().timeIntervalSince(settle) < 10, (try database.outboxCounts()[.sent] ?? 0) > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         daemon.terminate()
         daemon.waitUntilExit()
+        await sink.stop()
         try log.close()
-        let database = try AppDatabase.open(directory: work + "/state")
         let ok = try DemoSummary.print(database: database, sink: sink)
         if keep { print("work folder kept: \(work)") }
         if !ok { throw ExitCode(1) }

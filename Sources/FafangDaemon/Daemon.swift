@@ -82,7 +82,7 @@ public struct Daemon: Sendable {
         let ledgerArrived = WakeSignal()
         let scheduler = SchedulerService(database: database, configuration: configuration, settings: settings.scheduler, clock: clock,
                                          tickSeconds: options.tickSeconds,
-                                         route: { event, config, paid, now in router.route(event, configuration: config, paid: paid, now: now) },
+                                         route: { events, config, paid, now in router.route(events, configuration: config, paid: paid, now: now) },
                                          logger: logger, enqueued: enqueued, wake: ledgerArrived)
         let inbox = LedgerInboxService(service: LedgerService(database: database, logger: logger),
                                        directory: settings.ledgerInbox,

@@ -192,7 +192,9 @@ public final class Dispatcher: Sendable {
         }
         for row in group {
             guard let id = row.id else { continue }
-            let result = policy.withLock { $0.after(verdict, attempts: row.attempts + 1, now: now, random: random()) }
+            var result = policy.withLock { $0.after(verdict, attempts: row.attempts + 1, now: now, random: random()) }
+            // A robot or webhook that answered success has delivered: no receipt will follow.
+            if row.channel == Channel.webhook.rawValue, case let .sent(reference) = result { result = .delivered(reference: reference) }
             let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: started, durationMilliseconds: Int(elapsed * 1000),
                                         httpStatus: status, curlCode: curlCode, verdict: verdictName, detail: detail)
             var meta = metadata(row)
@@ -231,6 +233,9 @@ public final class Dispatcher: Sendable {
             case .sent:
                 logger.info("sent", metadata: completion.metadata)
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .sent)
+            case .delivered:
+                logger.info("delivered", metadata: completion.metadata)
+                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .delivered)
             case let .retry(at, error):
                 logger.notice("will retry", metadata: completion.metadata.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .retry)

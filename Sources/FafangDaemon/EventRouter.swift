@@ -19,12 +19,45 @@ public struct EventRouter: Sendable {
         self.logger = logger
     }
 
+    /// Lookups built once per scheduler run, not once per event: a county's register has tens
+    /// of thousands of payees.
+    struct Index {
+        var payees: [String: [String: Payee]] = [:]
+        /// project → village → payees not yet paid in full.
+        var unpaid: [String: [String: Int]] = [:]
+
+        init(configuration: Configuration, paid: [String: Money]) {
+            for configured in configuration.projects {
+                let code = configured.project.code
+                payees[code] = Dictionary(configured.payees.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                var counts: [String: Int] = [:]
+                for payee in configured.payees where (paid[code + "\u{1F}" + payee.id] ?? .zero) < payee.owed {
+                    counts[payee.village, default: 0] += 1
+                }
+                unpaid[code] = counts
+            }
+        }
+    }
+
+    /// The messages of several events, with the lookups built once.
+    /// - Parameter paid: what each payee of each project was paid so far, keyed `project\u{1F}payee`.
+    public func route(_ events: [DueEvent], configuration: Configuration, paid: [String: Money], now: Date) -> [OutboxItem] {
+        guard !events.isEmpty else { return [] }
+        let index = Index(configuration: configuration, paid: paid)
+        return events.flatMap { route($0, configuration: configuration, index: index, now: now) }
+    }
+
     /// - Parameter paid: what each payee of each project was paid so far, keyed `project\u{1F}payee`.
     public func route(_ event: DueEvent, configuration: Configuration, paid: [String: Money], now: Date) -> [OutboxItem] {
+        route([event], configuration: configuration, paid: paid, now: now)
+    }
+
+    private func route(_ event: DueEvent, configuration: Configuration, index: Index, now: Date) -> [OutboxItem] {
         guard let configured = configuration.project(code: event.projectCode) else { return [] }
         let project = configured.project
         let settings = TemplateContext.Settings(configuration.settings)
-        let eventPayee = event.facts.payeeID.flatMap { id in configured.payees.first { $0.id == id } }
+        let payeesByID = index.payees[project.code] ?? [:]
+        let eventPayee = event.facts.payeeID.flatMap { payeesByID[$0] }
         var items: [OutboxItem] = []
         for audience in event.audiences {
             let channel = TemplateChannel(audience)
@@ -33,7 +66,7 @@ public struct EventRouter: Sendable {
             var payee = eventPayee
             switch audience {
             case let .payee(id):
-                payee = configured.payees.first { $0.id == id }
+                payee = payeesByID[id]
                 village = payee?.village
                 guard let phone = payee.flatMap(Self.phone(of:)) else {
                     logger.notice("payee has no phone: not told by SMS", metadata: ["project.code": "\(project.code)", "payee.id": "\(id)"])
@@ -55,9 +88,7 @@ public struct EventRouter: Sendable {
                 guard configuration.settings.endpoints[Self.financeOfficeEndpoint] != nil else { continue }
                 targets = [(.webhook, Self.financeOfficeEndpoint, Self.financeOfficeEndpoint)]
             }
-            let unpaid = village.map { name in
-                configured.payees.filter { $0.village == name && (paid[project.code + "\u{1F}" + $0.id] ?? .zero) < $0.owed }.count
-            }
+            let unpaid = village.map { index.unpaid[project.code]?[$0] ?? 0 }
             let context = TemplateContext(event: event, project: project, payee: payee, village: village, unpaidCount: unpaid, settings: settings)
             let text: String
             do {

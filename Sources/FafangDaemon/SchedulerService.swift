@@ -11,7 +11,7 @@ import ServiceLifecycle
 public struct SchedulerService: Service {
     /// Turns an event into the messages it means (one per recipient and channel), given what
     /// each `project\u{1F}payee` was paid so far.
-    public typealias Router = @Sendable (DueEvent, Configuration, [String: Money], Date) -> [OutboxItem]
+    public typealias Router = @Sendable ([DueEvent], Configuration, [String: Money], Date) -> [OutboxItem]
 
     let database: AppDatabase
     let configuration: LiveConfiguration<Configuration>
@@ -51,7 +51,7 @@ public struct SchedulerService: Service {
         guard !events.isEmpty else { return [] }
         let today = CivilDate.of(now, in: config.settings.timeZone)
         let paid = ledger.filter { $0.date <= today }.reduce(into: [String: Money]()) { $0[$1.projectCode + "\u{1F}" + $1.payeeID, default: .zero] += $1.amount }
-        let items = events.flatMap { route($0, config, paid, now) }
+        let items = route(events, config, paid, now)
         let inserted = try database.enqueue(events: events, items: items, now: now)
         if inserted > 0 { enqueued.signal() }
         for event in events {

@@ -51,6 +51,8 @@ extension AppDatabase {
     public enum AttemptResult: Sendable, Hashable {
         /// Accepted by the gateway (`sent`; a receipt may later say delivered or failed).
         case sent(reference: String?)
+        /// Delivered, and no receipt will follow (a robot or webhook that answered success).
+        case delivered(reference: String?)
         /// Try again at `at`.
         case retry(at: Date, error: String)
         /// Give up: permanent failure or retries exhausted.
@@ -102,6 +104,10 @@ extension AppDatabase {
         switch item.result {
         case let .sent(reference):
             row.state = OutboxState.sent.rawValue
+            row.gatewayReference = reference ?? row.gatewayReference
+            row.lastError = nil
+        case let .delivered(reference):
+            row.state = OutboxState.delivered.rawValue
             row.gatewayReference = reference ?? row.gatewayReference
             row.lastError = nil
         case let .retry(at, error):

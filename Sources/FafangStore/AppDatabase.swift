@@ -99,6 +99,11 @@ public struct AppDatabase: Sendable {
                 t.column("reason", .text)
             }
         }
+        migrator.registerMigration("v2: ledger by payee") { db in
+            // Recording a payment sums what its payee was paid before: with thousands of payees
+            // per project, that must not scan the project's whole ledger.
+            try db.create(index: "ledger_entry_payee", on: "ledger_entry", columns: ["project_code", "payee_id"])
+        }
         return migrator
     }
 }

@@ -158,7 +158,8 @@ struct DispatcherTests {
         #expect(sms.row.outboxState == .pending)
         #expect(sms.row.nextAttemptAt == CivilDate(iso: "2021-06-02")!.start(in: Self.zone).addingTimeInterval(8 * 3600))
         #expect(sms.attempts.isEmpty)
-        #expect(rows.first { $0.row.idempotencyKey == "W1" }?.row.outboxState == .sent)
+        // A robot's success is final: delivered, no receipt to wait for.
+        #expect(rows.first { $0.row.idempotencyKey == "W1" }?.row.outboxState == .delivered)
     }
 
     @Test("a robot gets at most 20 a minute")
@@ -167,7 +168,7 @@ struct DispatcherTests {
         try enqueue(rig, (1...25).map { "W\($0)" }, channel: .webhook)
         try await rig.dispatcher.runOnce()
         #expect(rig.transport.requests.count == 20)
-        #expect(try rig.database.outboxCounts() == [.sent: 20, .pending: 5])
+        #expect(try rig.database.outboxCounts() == [.delivered: 20, .pending: 5])
         rig.clock.advance(60)
         try await rig.dispatcher.runOnce()
         #expect(rig.transport.requests.count == 25)
@@ -180,7 +181,7 @@ struct DispatcherTests {
         #expect(rig.transport.requests.count == 1)
         let body = String(decoding: try #require(rig.transport.requests.first).body, as: UTF8.self)
         #expect(body.contains("消息A1") && body.contains("消息A2") && body.contains("消息A3"))
-        #expect(try rig.database.outboxCounts() == [.sent: 3])
+        #expect(try rig.database.outboxCounts() == [.delivered: 3])
     }
 
     @Test("a crashed sender's lease expires and the row is sent again with the same key")
