@@ -90,9 +90,12 @@ extension AppDatabase {
     }
 
     private static func finish(_ item: Finish, owner: String, now: Date, in db: Database) throws -> Bool {
-        guard var row = try OutboxRecord.fetchOne(db, key: item.id), row.leaseOwner == owner, row.state == OutboxState.sending.rawValue else {
-            return false
-        }
+        guard var row = try OutboxRecord.fetchOne(db, key: item.id), row.leaseOwner == owner else { return false }
+        // A delivery report can overtake the sender's own result (a fast gateway answers its
+        // receipt before the round is written): the attempt is still recorded, the report's
+        // state stands.
+        let settled = row.state == OutboxState.delivered.rawValue || row.state == OutboxState.failed.rawValue
+        guard row.state == OutboxState.sending.rawValue || settled else { return false }
         if var attempt = item.attempt {
             attempt.number = row.attempts + 1
             try attempt.insert(db)
@@ -101,6 +104,11 @@ extension AppDatabase {
         row.leaseOwner = nil
         row.leaseExpiresAt = nil
         row.updatedAt = now
+        if settled {
+            if case let .sent(reference) = item.result { row.gatewayReference = reference ?? row.gatewayReference }
+            try row.update(db)
+            return true
+        }
         switch item.result {
         case let .sent(reference):
             row.state = OutboxState.sent.rawValue

@@ -107,3 +107,24 @@ struct StoreTests {
         #expect(mode == "wal")
     }
 }
+
+@Suite("Store: a receipt that overtakes the sender")
+struct ReceiptRaceTests {
+    @Test func theAttemptIsRecordedAndTheReportStands() throws {
+        let t0 = Date(timeIntervalSince1970: 1_609_459_200)
+        let db = try AppDatabase.inMemory()
+        let item = OutboxItem(idempotencyKey: "K1", eventKey: "E1", kind: .paymentRecorded, projectCode: "P1", channel: .sms,
+                              gateway: "kannel", recipient: "17000000001", village: nil, payeeID: "H1", text: "您好", title: nil, notBefore: t0)
+        try db.enqueue(events: [DueEvent(key: "E1", kind: .paymentRecorded, projectCode: "P1", audiences: [], facts: .init())], items: [item], now: t0)
+        let id = try #require(try db.claim(limit: 1, owner: "a", now: t0, lease: 60).first?.id)
+        // The delivery report arrives while the sender still holds the lease.
+        try db.recordReceipt(matching: "K1", delivered: true, status: "delivered", detail: "type 1", now: t0)
+        let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: t0, durationMilliseconds: 3, httpStatus: 202, curlCode: 0,
+                                    verdict: "delivered", detail: "0: Accepted")
+        #expect(try db.finish(id: id, owner: "a", attempt: attempt, result: .sent(reference: nil), now: t0))
+        let row = try #require(try db.outbox(id: id))
+        #expect(row.outboxState == .delivered)
+        #expect(row.leaseOwner == nil)
+        #expect(try db.attempts(outboxID: id).count == 1)
+    }
+}
