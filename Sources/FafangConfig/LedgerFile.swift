@@ -99,7 +99,7 @@ public enum LedgerFile {
             }
             return nil
         }
-        guard let payee = project.payees.first(where: { $0.id == entry.payeeID }) else {
+        guard let payee = project.payee(id: entry.payeeID) else {
             return "payee \(entry.payeeID) is not in the register of project \(entry.projectCode)"
         }
         let after = paidBefore + entry.amount
