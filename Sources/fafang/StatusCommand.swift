@@ -39,7 +39,7 @@ struct StatusCommand: ParsableCommand {
             let amount = paid[project.code] ?? .zero
             var line = "\(project.name) [\(project.code)]: paid \(amount.yuanString) of \(project.budget.total.yuanString) 元"
             for candidate in [passed, next].compactMap({ $0 }) {
-                let grade = ProgressGrade.of(paid: amount, target: candidate.target, budget: project.budget.total, slightThreshold: .whole(5))
+                let grade = ProgressGrade.of(paid: amount, target: candidate.target, budget: project.budget.total, slightThreshold: configuration.settings.scheduler.slightThreshold)
                 let when = candidate.daysLeft < 0 ? "passed \(candidate.milestone.deadline)" : "by \(candidate.milestone.deadline), \(candidate.daysLeft) days left"
                 line += "\n  \(candidate.milestone.cumulative)% = \(candidate.target.yuanString) 元 \(when): \(grade.rawValue)"
                 if candidate.daysLeft < 0, grade == .onTrack { continue }
