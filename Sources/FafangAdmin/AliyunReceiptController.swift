@@ -21,7 +21,7 @@ public struct AliyunReceiptController: Sendable {
     }
 
     /// One report of the array. Every field is optional here: a report without keys is skipped.
-    struct Report: Decodable {
+    struct Report: PushedReport {
         var outID: String?
         var bizID: String?
         var success: Bool?
@@ -51,7 +51,7 @@ public struct AliyunReceiptController: Sendable {
             reportTime = try container.decodeIfPresent(String.self, forKey: .reportTime)
         }
 
-        var receipt: ReceiptRecorder.Report {
+        var receipt: ReceiptRecorder.Report? {
             let delivered = success == true
             var detail = [errCode, errMsg].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             if let reportTime, !reportTime.isEmpty { detail += " (\(reportTime))" }
@@ -70,24 +70,7 @@ public struct AliyunReceiptController: Sendable {
     }
 
     func receive(_ request: Request, logger: Logger) async throws -> Response {
-        let reports: [Report]
-        do {
-            reports = try JSONDecoder().decode([Report].self, from: try await AdminJSON.body(of: request, limit: maxBodyBytes))
-        } catch AdminJSON.BodyError.tooLarge(let limit) {
-            return AdminJSON.tooLarge(limit)
-        } catch {
-            let reason = AdminJSON.describe(error)
-            logger.warning("aliyun receipts refused: malformed body", metadata: ["receipt.source": "aliyun", "reason": "\(reason)"])
-            return AdminJSON.response(.badRequest, Reply(code: 1, msg: "expected a JSON array of status reports: \(reason)"))
-        }
-        var known = 0
-        do {
-            for report in reports where try recorder.record(report.receipt, logger: logger) != nil { known += 1 }
-        } catch {
-            logger.error("aliyun receipts not recorded", metadata: ["receipt.source": "aliyun", "error": "\(error)"])
-            return AdminJSON.response(.internalServerError, Reply(code: 1, msg: "could not record the reports"))
-        }
-        logger.info("aliyun receipts received", metadata: ["receipt.count": "\(reports.count)", "receipt.unknown": "\(reports.count - known)"])
-        return AdminJSON.response(.ok, Reply(code: 0, msg: "接收成功"))
+        try await ReceiptPush.receive(request, reports: Report.self, source: "aliyun", maxBodyBytes: maxBodyBytes, recorder: recorder,
+                                      logger: logger, reply: { Reply(code: $0, msg: $1) }, received: "接收成功")
     }
 }

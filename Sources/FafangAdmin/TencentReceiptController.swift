@@ -20,7 +20,7 @@ public struct TencentReceiptController: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    struct Report: Decodable {
+    struct Report: PushedReport {
         var sid: String?
         var reportStatus: String?
         var errmsg: String?
@@ -69,36 +69,7 @@ public struct TencentReceiptController: Sendable {
     }
 
     func receive(_ request: Request, logger: Logger) async throws -> Response {
-        let reports: [Report]
-        do {
-            reports = try JSONDecoder().decode([Report].self, from: try await AdminJSON.body(of: request, limit: maxBodyBytes))
-        } catch AdminJSON.BodyError.tooLarge(let limit) {
-            return AdminJSON.tooLarge(limit)
-        } catch {
-            let reason = AdminJSON.describe(error)
-            logger.warning("tencent receipts refused: malformed body", metadata: ["receipt.source": "tencent", "reason": "\(reason)"])
-            return AdminJSON.response(.badRequest, Reply(result: 1, errmsg: "expected a JSON array of status reports: \(reason)"))
-        }
-        var known = 0
-        var unreadable = 0
-        do {
-            for report in reports {
-                guard let receipt = report.receipt else {
-                    unreadable += 1
-                    logger.warning("tencent receipt skipped: unknown report_status", metadata: [
-                        "receipt.source": "tencent", "receipt.status": "\(report.reportStatus ?? "")",
-                    ])
-                    continue
-                }
-                if try recorder.record(receipt, logger: logger) != nil { known += 1 }
-            }
-        } catch {
-            logger.error("tencent receipts not recorded", metadata: ["receipt.source": "tencent", "error": "\(error)"])
-            return AdminJSON.response(.internalServerError, Reply(result: 1, errmsg: "could not record the reports"))
-        }
-        logger.info("tencent receipts received", metadata: [
-            "receipt.count": "\(reports.count)", "receipt.unknown": "\(reports.count - known - unreadable)",
-        ])
-        return AdminJSON.response(.ok, Reply(result: 0, errmsg: "OK"))
+        try await ReceiptPush.receive(request, reports: Report.self, source: "tencent", maxBodyBytes: maxBodyBytes, recorder: recorder,
+                                      logger: logger, reply: { Reply(result: $0, errmsg: $1) }, received: "OK")
     }
 }

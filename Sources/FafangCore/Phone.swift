@@ -6,7 +6,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// The 11 digits, no prefix.
     public let digits: String
 
-    /// Accepts "13812345678", "+86 138 1234 5678", "86-138-1234-5678"; rejects anything else.
+    /// Accepts, for example, "138" + "12345678", "+86 138 1234 5678", "86-138-1234-5678"; rejects anything else.
     public init?(_ text: String) {
         var chars = text.filter { !" -\u{3000}".contains($0) }
         if chars.hasPrefix("+86") { chars.removeFirst(3) } else if chars.count == 13, chars.hasPrefix("86") { chars.removeFirst(2) }

@@ -21,9 +21,9 @@ public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
 
 /// How an SMS gateway wants the number written.
 public enum PhoneNumberFormat: String, CaseIterable, Sendable, Hashable {
-    /// `13812345678`.
+    /// `138…` written as 11 digits, for example 138 1234 5678 without spaces.
     case national
-    /// `+8613812345678`.
+    /// `+86` and the 11 digits, for example +86 138 1234 5678 without spaces.
     case e164
 
     /// The number in this format. Full digits: for the request alone, never for logs.

@@ -34,7 +34,7 @@ extension TemplateContext {
         case .deliveryDead:
             let item = OutboxItem(
                 idempotencyKey: "sample", eventKey: "paid:\(project.code):B20211231000123", kind: .paymentRecorded,
-                projectCode: project.code, channel: .sms, gateway: "kannel", recipient: "17000000138",
+                projectCode: project.code, channel: .sms, gateway: "kannel", recipient: "17000000138",  // a synthetic example
                 village: SampleData.household.village, payeeID: SampleData.household.id, text: "", title: nil,
                 notBefore: Date(timeIntervalSince1970: 0)
             )
@@ -68,7 +68,7 @@ enum SampleData {
     )
 
     static let household = Payee(Household(
-        id: "NZZ017", name: "欧阳淑兰", village: "南朱庄子村", phone: PhoneNumber("17000000138"), cardTail: "9041",
+        id: "NZZ017", name: "欧阳淑兰", village: "南朱庄子村", phone: PhoneNumber("17000000138"), cardTail: "9041",  // synthetic example
         area: Acreage(centimu: 2_286), rate: .yuan(1_800), years: 3
     ))
 
