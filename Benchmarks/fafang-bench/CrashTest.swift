@@ -101,22 +101,7 @@ final class SeenKeys: Sendable {
 enum CrashConfig {
     static func write(root: String, sinkURL: String, templates: String) throws {
         let files: [String: String] = [
-            "fafang.toml": """
-            [township]
-            name = "测试乡人民政府"
-            hotline = "0315-0000000"
-
-            [paths]
-            state_directory = "state"
-            templates_directory = "\(templates)"
-            projects_directory = "projects"
-            villages_register = "villages.csv"
-
-            [sms]
-            signature = "测试乡财政所"
-            quiet_hours = "00:00-00:00"
-            max_segments = 3
-
+            "fafang.toml": BenchFiles.settings(templates: templates, rest: """
             [dispatch]
             lease_seconds = 2
             batch_size = 50
@@ -125,8 +110,7 @@ enum CrashConfig {
             kind = "webhook"
             url = "\(sinkURL)"
             secret_file = "sink.whsec"
-
-            """,
+            """),
             "sink.whsec": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n",
             "villages.csv": "id,name\nV1,甲村\n",
             "projects/ops.toml": """
@@ -144,10 +128,6 @@ enum CrashConfig {
 
             """,
         ]
-        for (name, text) in files {
-            let path = root + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        }
+        try BenchFiles.write(files, under: root)
     }
 }

@@ -167,20 +167,7 @@ enum BenchConfig {
         }
         let budgetWan = Money.yuan(Int64(households) * 1000).wanString
         let files: [String: String] = [
-            "fafang.toml": """
-            [township]
-            name = "测试乡人民政府"
-            hotline = "0315-0000000"
-            [paths]
-            state_directory = "state"
-            templates_directory = "\(templates)"
-            projects_directory = "projects"
-            villages_register = "villages.csv"
-            [sms]
-            signature = "测试乡财政所"
-            quiet_hours = "00:00-00:00"
-            max_segments = 3
-            gateway = "sink"
+            "fafang.toml": BenchFiles.settings(templates: templates, smsGateway: "sink", rest: """
             [dispatch]
             concurrency = \(concurrency)
             batch_size = 500
@@ -194,8 +181,7 @@ enum BenchConfig {
             method = "POST"
             body = "{text}"
             body_format = "text"
-
-            """,
+            """),
             "villages.csv": "id,name\nV1,甲村\n",
             "households.csv": register,
             "ledger.csv": ledger,
@@ -218,10 +204,6 @@ enum BenchConfig {
 
             """,
         ]
-        for (name, text) in files {
-            let path = root + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        }
+        try BenchFiles.write(files, under: root)
     }
 }
