@@ -17,12 +17,10 @@ public struct DispatchSettings: Sendable, Hashable {
     public var digestWindowSeconds: TimeInterval
     /// A gateway failing without a single success for this long is paused and the office told.
     public var pauseAfterFailingSeconds: TimeInterval
-    /// How long an idle dispatcher waits before looking again (it is also woken on new work).
-    public var pollSeconds: TimeInterval
 
     public init(batchSize: Int = 100, leaseSeconds: TimeInterval = 120, concurrency: Int = 32, retry: RetryPolicy = .standard,
                 robotPerMinute: Int = 20, smsPerPhonePerDay: Int = 5, digestWindowSeconds: TimeInterval = 120,
-                pauseAfterFailingSeconds: TimeInterval = 1_800, pollSeconds: TimeInterval = 1) {
+                pauseAfterFailingSeconds: TimeInterval = 1_800) {
         self.batchSize = batchSize
         self.leaseSeconds = leaseSeconds
         self.concurrency = concurrency
@@ -31,6 +29,5 @@ public struct DispatchSettings: Sendable, Hashable {
         self.smsPerPhonePerDay = smsPerPhonePerDay
         self.digestWindowSeconds = digestWindowSeconds
         self.pauseAfterFailingSeconds = pauseAfterFailingSeconds
-        self.pollSeconds = pollSeconds
     }
 }

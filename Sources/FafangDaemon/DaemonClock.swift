@@ -22,13 +22,6 @@ public final class DaemonClock: Sendable {
     }
 
     public var now: Date { origin.addingTimeInterval(Date().timeIntervalSince(startedAt) * rate) }
-
-    /// Sleeps `seconds` of this clock's time (a shorter real time on a fast clock).
-    public func sleep(seconds: TimeInterval) async throws {
-        try await Task.sleep(for: .milliseconds(max(1, Int((seconds / rate) * 1000))))
-    }
-
-    public var isVirtual: Bool { rate != 1 || abs(origin.timeIntervalSince(startedAt)) > 1 }
 }
 
 /// The configuration the daemon runs on, swapped whole on a successful reload.

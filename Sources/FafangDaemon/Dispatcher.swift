@@ -97,16 +97,6 @@ public final class Dispatcher: Sendable {
         return groups
     }
 
-    /// Runs until cancelled: a batch, and when nothing is due a short wait.
-    public func run() async throws {
-        while !Task.isCancelled {
-            let claimed = try await runOnce()
-            if claimed == 0 {
-                try? await Task.sleep(for: .seconds(settings.pollSeconds))
-            }
-        }
-    }
-
     private func metadata(_ row: OutboxRecord) -> Logger.Metadata {
         ["outbox.id": "\(row.id ?? 0)", "delivery.channel": "\(row.channel)", "delivery.gateway": "\(row.gateway)",
          "delivery.recipient": "\(row.maskedRecipient)", "event.kind": "\(row.kind)", "project.code": "\(row.projectCode)"]
