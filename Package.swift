@@ -87,7 +87,7 @@ let package = Package(
         // Loopback servers and helpers shared by tests and benchmarks; never linked into fafang.
         .target(
             name: "FafangTestSupport",
-            dependencies: ["FafangCore"]
+            dependencies: ["FafangCore", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "fafang",

@@ -22,13 +22,6 @@ public enum ProjectProgress {
     /// One project's grade: behind a passed milestone counts first; a project on track with every
     /// passed milestone is graded against the next one; with no milestone left, on track.
     public static func grade(project: Project, paid: Money, today: CivilDate, slightThreshold: Percent) -> ProgressGrade {
-        let schedule = PlanSchedule(project: project, asOf: today)
-        let passed = schedule.lines.last { $0.daysLeft < 0 }
-        for candidate in [passed, schedule.next].compactMap({ $0 }) {
-            let grade = ProgressGrade.of(paid: paid, target: candidate.target, budget: project.budget.total, slightThreshold: slightThreshold)
-            if candidate.daysLeft < 0, grade == .onTrack { continue }
-            return grade
-        }
-        return .onTrack
+        PlanSchedule(project: project, asOf: today).grade(paid: paid, budget: project.budget.total, slightThreshold: slightThreshold)
     }
 }

@@ -22,6 +22,25 @@ public struct PlanSchedule: Hashable, Sendable {
 
     /// The first milestone whose deadline is today or later.
     public var next: Line? { lines.first { $0.daysLeft >= 0 } }
+
+    /// The milestones that decide how a project stands with `paid`, each graded: the latest one
+    /// passed, and — only when that one is met — the next one. The last entry is the deciding
+    /// one; empty when the plan has no milestone left to judge by (then on track).
+    public func graded(paid: Money, budget: Money, slightThreshold: Percent) -> [(line: Line, grade: ProgressGrade)] {
+        var result: [(Line, ProgressGrade)] = []
+        for candidate in [lines.last { $0.daysLeft < 0 }, next].compactMap({ $0 }) {
+            let grade = ProgressGrade.of(paid: paid, target: candidate.target, budget: budget, slightThreshold: slightThreshold)
+            result.append((candidate, grade))
+            if candidate.daysLeft < 0, grade == .onTrack { continue }
+            break
+        }
+        return result
+    }
+
+    /// The grade of `paid` against the milestone that matters now (see `graded`).
+    public func grade(paid: Money, budget: Money, slightThreshold: Percent) -> ProgressGrade {
+        graded(paid: paid, budget: budget, slightThreshold: slightThreshold).last?.grade ?? .onTrack
+    }
 }
 
 /// How the amounts owed to a project's payees compare with its budget.

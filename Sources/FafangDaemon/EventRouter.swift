@@ -47,11 +47,6 @@ public struct EventRouter: Sendable {
         return events.flatMap { route($0, configuration: configuration, index: index, now: now) }
     }
 
-    /// - Parameter paid: what each payee of each project was paid so far, keyed `project\u{1F}payee`.
-    public func route(_ event: DueEvent, configuration: Configuration, paid: [String: Money], now: Date) -> [OutboxItem] {
-        route([event], configuration: configuration, paid: paid, now: now)
-    }
-
     private func route(_ event: DueEvent, configuration: Configuration, index: Index, now: Date) -> [OutboxItem] {
         guard let configured = configuration.project(code: event.projectCode) else { return [] }
         let project = configured.project

@@ -70,6 +70,7 @@ public struct LedgerService: Sendable {
             let path = (directory as NSString).appendingPathComponent(name)
             let outcome = importFile(path, configuration: configuration, now: now)
             let target: String
+            var reason: String?
             switch outcome {
             case let .recorded(result, skipped):
                 target = "done"
@@ -79,12 +80,11 @@ public struct LedgerService: Sendable {
                 ])
             case let .rejected(problems):
                 target = "rejected"
-                let reason = problems.map(\.description).joined(separator: "\n") + "\n"
-                try? manager.createDirectory(atPath: (directory as NSString).appendingPathComponent(target), withIntermediateDirectories: true)
-                try? reason.write(toFile: (directory as NSString).appendingPathComponent("\(target)/\(name).reason.txt"), atomically: true, encoding: .utf8)
+                reason = problems.map(\.description).joined(separator: "\n") + "\n"
                 logger.warning("ledger file rejected", metadata: ["ledger.file": "\(name)", "ledger.problems": "\(problems.count)"])
             }
             try? manager.createDirectory(atPath: (directory as NSString).appendingPathComponent(target), withIntermediateDirectories: true)
+            try? reason?.write(toFile: (directory as NSString).appendingPathComponent("\(target)/\(name).reason.txt"), atomically: true, encoding: .utf8)
             let destination = (directory as NSString).appendingPathComponent("\(target)/\(name)")
             try? manager.removeItem(atPath: destination)
             do {

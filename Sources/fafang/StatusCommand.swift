@@ -33,17 +33,13 @@ struct StatusCommand: ParsableCommand {
         for configured in configuration.projects {
             let project = configured.project
             let schedule = PlanSchedule(project: project, asOf: today)
-            // The milestone that matters now: the latest passed one if behind it, else the next.
-            let passed = schedule.lines.last { $0.daysLeft < 0 }
-            let next = schedule.next
             let amount = paid[project.code] ?? .zero
             var line = "\(project.name) [\(project.code)]: paid \(amount.yuanString) of \(project.budget.total.yuanString) 元"
-            for candidate in [passed, next].compactMap({ $0 }) {
-                let grade = ProgressGrade.of(paid: amount, target: candidate.target, budget: project.budget.total, slightThreshold: configuration.settings.scheduler.slightThreshold)
+            // The milestone that matters now: the latest passed one if behind it, else the next.
+            for (candidate, grade) in schedule.graded(paid: amount, budget: project.budget.total,
+                                                      slightThreshold: configuration.settings.scheduler.slightThreshold) {
                 let when = candidate.daysLeft < 0 ? "passed \(candidate.milestone.deadline)" : "by \(candidate.milestone.deadline), \(candidate.daysLeft) days left"
                 line += "\n  \(candidate.milestone.cumulative)% = \(candidate.target.yuanString) 元 \(when): \(grade.rawValue)"
-                if candidate.daysLeft < 0, grade == .onTrack { continue }
-                break
             }
             print(line)
         }

@@ -10,36 +10,6 @@ import Logging
 import Synchronization
 import Testing
 
-/// Log lines caught by a local handler (never the global bootstrap), rendered as
-/// `level message key=value …` so a test can look for what must not be there.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-    var text: String { all.joined(separator: "\n") }
-
-    func logger(_ label: String = "admin-test") -> Logger {
-        Logger(label: label) { _ in CapturingHandler(log: self) }
-    }
-}
-
-struct CapturingHandler: LogHandler {
-    let log: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let data = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        log.append("\(event.level) \(event.message) \(data)")
-    }
-}
-
 /// The admin server's parts around an in-memory store and the test configuration (`RENT01`:
 /// H1 owed 2,160.00, H2 owed 3,240.00; `TRANS01`: V1 and V2 by shares 1:2 of 10,000.00), on a
 /// fixed clock (2021-06-20 10:00 in Shanghai), with a 4 KiB body limit.

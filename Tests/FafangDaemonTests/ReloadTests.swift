@@ -7,34 +7,6 @@ import Logging
 import Synchronization
 import Testing
 
-/// A log handler that keeps every line, for assertions.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-
-    func logger(_ label: String = "test") -> Logger {
-        Logger(label: label) { _ in CapturingHandler(log: self) }
-    }
-}
-
-struct CapturingHandler: LogHandler {
-    let log: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let data = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        log.append("\(event.level) \(event.message) \(data)")
-    }
-}
-
 @Suite("Reload")
 struct ReloadTests {
     @Test("a bad configuration is refused and the old one stays, every error logged")
