@@ -135,7 +135,8 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "FafangStoreTests", dependencies: ["FafangStore", "FafangCore"]),
+        .testTarget(name: "FafangStoreTests", dependencies: ["FafangStore", "FafangCore", "FafangTestSupport",
+                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FafangDaemonTests",
             dependencies: ["FafangDaemon", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",

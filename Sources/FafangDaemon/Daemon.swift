@@ -82,7 +82,7 @@ public struct Daemon: Sendable {
         let ledgerArrived = WakeSignal()
         let scheduler = SchedulerService(database: database, configuration: configuration, settings: settings.scheduler, clock: clock,
                                          tickSeconds: options.tickSeconds,
-                                         route: { events, config, paid, now in router.route(events, configuration: config, paid: paid, now: now) },
+                                         route: { events, config, ledger, now in router.route(events, configuration: config, ledger: ledger, now: now) },
                                          logger: logger, enqueued: enqueued, wake: ledgerArrived)
         let inbox = LedgerInboxService(service: LedgerService(database: database, logger: logger),
                                        directory: settings.ledgerInbox,

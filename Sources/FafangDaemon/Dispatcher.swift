@@ -102,6 +102,18 @@ public final class Dispatcher: Sendable {
          "delivery.recipient": "\(row.maskedRecipient)", "event.kind": "\(row.kind)", "project.code": "\(row.projectCode)"]
     }
 
+    /// A completion's log metadata, built only when a line is logged (the logger takes it as an
+    /// autoclosure): at thousands of messages a second, building it for nothing costs.
+    private func metadata(_ completion: Completion) -> Logger.Metadata {
+        var meta = metadata(completion.row)
+        if let attempt = completion.attempt {
+            meta["http.status"] = attempt.httpStatus.map { "\($0)" }
+            meta["curl.code"] = attempt.curlCode.map { "\($0)" }
+            meta["delivery.attempt"] = "\(completion.row.attempts + 1)"
+        }
+        return meta.merging(completion.extra) { $1 }
+    }
+
     func process(_ claimed: [OutboxRecord], into round: Round) async {
         let row = claimed[0]
         let now = clock()
@@ -112,7 +124,7 @@ public final class Dispatcher: Sendable {
         if case let .hold(until, reason) = gate {
             for held in claimed {
                 round.add(Completion(row: held, attempt: nil, result: .deferred(until: until), verdict: nil,
-                                     metadata: metadata(held).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 }))
+                                     extra: ["outbox.until": "\(until)", "reason": "\(reason)"]))
             }
             return
         }
@@ -187,11 +199,7 @@ public final class Dispatcher: Sendable {
             if row.channel == Channel.webhook.rawValue, case let .sent(reference) = result { result = .delivered(reference: reference) }
             let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: started, durationMilliseconds: Int(elapsed * 1000),
                                         httpStatus: status, curlCode: curlCode, verdict: verdictName, detail: detail)
-            var meta = metadata(row)
-            meta["http.status"] = status.map { "\($0)" }
-            meta["curl.code"] = curlCode.map { "\($0)" }
-            meta["delivery.attempt"] = "\(row.attempts + 1)"
-            round.add(Completion(row: row, attempt: attempt, result: result, verdict: verdict, metadata: meta))
+            round.add(Completion(row: row, attempt: attempt, result: result, verdict: verdict))
         }
     }
 
@@ -216,25 +224,25 @@ public final class Dispatcher: Sendable {
         for (completion, wasKept) in zip(completions, kept) {
             let row = completion.row
             guard wasKept else {
-                logger.warning("lease lost before the result was recorded", metadata: completion.metadata)
+                logger.warning("lease lost before the result was recorded", metadata: metadata(completion))
                 continue
             }
             switch completion.result {
             case .sent:
-                logger.info("sent", metadata: completion.metadata)
+                logger.info("sent", metadata: metadata(completion))
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .sent)
             case .delivered:
-                logger.info("delivered", metadata: completion.metadata)
+                logger.info("delivered", metadata: metadata(completion))
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .delivered)
             case let .retry(at, error):
-                logger.notice("will retry", metadata: completion.metadata.merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
+                logger.notice("will retry", metadata: metadata(completion).merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .retry)
             case let .dead(error):
-                logger.error("given up", metadata: completion.metadata.merging(["reason": "\(error)"]) { $1 })
+                logger.error("given up", metadata: metadata(completion).merging(["reason": "\(error)"]) { $1 })
                 metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .dead)
                 deadRows.append((row, error))
             case .deferred:
-                logger.debug("held", metadata: completion.metadata)
+                logger.debug("held", metadata: metadata(completion))
             }
             // A gateway's round counts as a success if any of its messages got through.
             if let verdict = completion.verdict {
@@ -271,7 +279,7 @@ public final class Dispatcher: Sendable {
             guard let id = row.id else { continue }
             let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: now, durationMilliseconds: 0, httpStatus: nil, curlCode: nil,
                                         verdict: "permanent", detail: text)
-            round.add(Completion(row: row, attempt: attempt, result: .dead(error: text), verdict: nil, metadata: metadata(row)))
+            round.add(Completion(row: row, attempt: attempt, result: .dead(error: text), verdict: nil))
         }
     }
 
@@ -296,7 +304,8 @@ struct Completion: Sendable {
     var result: AppDatabase.AttemptResult
     /// The gateway's verdict when a request was sent (for its health), nil when held or refused.
     var verdict: DeliveryVerdict?
-    var metadata: Logger.Metadata
+    /// Log metadata beyond the row's and the attempt's (why a row was held).
+    var extra: Logger.Metadata = [:]
 }
 
 /// The completions of one round, gathered from its concurrent sends.

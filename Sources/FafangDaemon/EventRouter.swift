@@ -22,16 +22,15 @@ public struct EventRouter: Sendable {
     /// Lookups built once per scheduler run, not once per event: a county's register has tens
     /// of thousands of payees.
     struct Index {
-        var payees: [String: [String: Payee]] = [:]
-        /// project → village → payees not yet paid in full.
+        /// project → village → payees not yet paid in full, for the projects whose events go to villages.
         var unpaid: [String: [String: Int]] = [:]
 
-        init(configuration: Configuration, paid: [String: Money]) {
-            for configured in configuration.projects {
+        init(events: [DueEvent], configuration: Configuration, ledger: LedgerView) {
+            let codes = Set(events.filter { $0.audiences.contains { if case .village = $0 { true } else { false } } }.map(\.projectCode))
+            for configured in configuration.projects where codes.contains(configured.project.code) {
                 let code = configured.project.code
-                payees[code] = Dictionary(configured.payees.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 var counts: [String: Int] = [:]
-                for payee in configured.payees where (paid[code + "\u{1F}" + payee.id] ?? .zero) < payee.owed {
+                for payee in configured.payees where ledger.paid(project: code, payee: payee.id) < payee.owed {
                     counts[payee.village, default: 0] += 1
                 }
                 unpaid[code] = counts
@@ -40,19 +39,19 @@ public struct EventRouter: Sendable {
     }
 
     /// The messages of several events, with the lookups built once.
-    /// - Parameter paid: what each payee of each project was paid so far, keyed `project\u{1F}payee`.
-    public func route(_ events: [DueEvent], configuration: Configuration, paid: [String: Money], now: Date) -> [OutboxItem] {
+    /// - Parameter ledger: what each payee of each project was paid so far.
+    public func route(_ events: [DueEvent], configuration: Configuration, ledger: LedgerView, now: Date) -> [OutboxItem] {
         guard !events.isEmpty else { return [] }
-        let index = Index(configuration: configuration, paid: paid)
-        return events.flatMap { route($0, configuration: configuration, index: index, now: now) }
+        let index = Index(events: events, configuration: configuration, ledger: ledger)
+        let settings = TemplateContext.Settings(configuration.settings)
+        return events.flatMap { route($0, configuration: configuration, settings: settings, index: index, now: now) }
     }
 
-    private func route(_ event: DueEvent, configuration: Configuration, index: Index, now: Date) -> [OutboxItem] {
+    private func route(_ event: DueEvent, configuration: Configuration, settings: TemplateContext.Settings, index: Index,
+                       now: Date) -> [OutboxItem] {
         guard let configured = configuration.project(code: event.projectCode) else { return [] }
         let project = configured.project
-        let settings = TemplateContext.Settings(configuration.settings)
-        let payeesByID = index.payees[project.code] ?? [:]
-        let eventPayee = event.facts.payeeID.flatMap { payeesByID[$0] }
+        let eventPayee = event.facts.payeeID.flatMap { configured.payee(id: $0) }
         var items: [OutboxItem] = []
         for audience in event.audiences {
             let channel = TemplateChannel(audience)
@@ -61,7 +60,7 @@ public struct EventRouter: Sendable {
             var payee = eventPayee
             switch audience {
             case let .payee(id):
-                payee = payeesByID[id]
+                payee = configured.payee(id: id)
                 village = payee?.village
                 guard let phone = payee.flatMap(Self.phone(of:)) else {
                     logger.notice("payee has no phone: not told by SMS", metadata: ["project.code": "\(project.code)", "payee.id": "\(id)"])

@@ -4,14 +4,28 @@ import FafangStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// The timer around the pure scheduler: every tick it reads the ledger and what was already
-/// emitted, asks `Scheduler.dueEvents`, turns each event into outbox rows and enqueues them
-/// together with the event's key, in one transaction.
-public struct SchedulerService: Service {
-    /// Turns an event into the messages it means (one per recipient and channel), given what
-    /// each `project\u{1F}payee` was paid so far.
-    public typealias Router = @Sendable ([DueEvent], Configuration, [String: Money], Date) -> [OutboxItem]
+/// The timer around the pure scheduler: every tick it brings its view of the ledger up to date
+/// (the payments recorded since its last look), asks `Scheduler.dueEvents`, turns each event
+/// into outbox rows and enqueues them together with the event's key, in one transaction.
+///
+/// What a tick needs is kept between ticks: the ledger view (totals and payments not yet
+/// notified) and the keys already emitted, both read whole from the store once, at the first
+/// tick. A tick then costs what changed since the last one, whatever the size of the ledger.
+public final class SchedulerService: Service, Sendable {
+    /// Turns events into the messages they mean (one per recipient and channel), given what
+    /// was paid so far.
+    public typealias Router = @Sendable ([DueEvent], Configuration, LedgerView, Date) -> [OutboxItem]
+
+    /// What the scheduler remembers between ticks.
+    struct Memory {
+        var ledger: LedgerView
+        /// The row id of the last ledger entry in `ledger`.
+        var lastLedgerID: Int64
+        /// Keys of events emitted (by this process or an earlier one).
+        var emitted: Set<String>
+    }
 
     let database: AppDatabase
     let configuration: LiveConfiguration<Configuration>
@@ -24,6 +38,7 @@ public struct SchedulerService: Service {
     let enqueued: WakeSignal
     /// Wakes this service before its tick (a ledger file was imported).
     let wake: WakeSignal
+    private let memory = Mutex<Memory?>(nil)
 
     public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, settings: SchedulerSettings,
                 clock: DaemonClock, tickSeconds: TimeInterval, route: @escaping Router, logger: Logger,
@@ -44,22 +59,42 @@ public struct SchedulerService: Service {
     public func tick() throws -> [DueEvent] {
         let config = configuration.current
         let now = clock.now
-        let projects = config.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
-        let ledger = try database.ledger()
-        let events = Scheduler.dueEvents(projects: projects, ledger: ledger, now: now, zone: config.settings.timeZone,
-                                         emitted: try database.emittedKeys(), settings: settings)
-        guard !events.isEmpty else { return [] }
         let today = CivilDate.of(now, in: config.settings.timeZone)
-        let paid = ledger.filter { $0.date <= today }.reduce(into: [String: Money]()) { $0[$1.projectCode + "\u{1F}" + $1.payeeID, default: .zero] += $1.amount }
-        let items = route(events, config, paid, now)
-        let inserted = try database.enqueue(events: events, items: items, now: now)
-        if inserted > 0 { enqueued.signal() }
-        for event in events {
-            logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",
-                                                "project.code": "\(event.projectCode)"])
+        let projects = config.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
+        return try memory.withLock { memory -> [DueEvent] in
+            var current = try caughtUp(memory, today: today)
+            defer { memory = current }
+            let events = Scheduler.dueEvents(projects: projects, ledger: current.ledger, emitted: current.emitted, settings: settings)
+            guard !events.isEmpty else { return [] }
+            let items = route(events, config, current.ledger, now)
+            let inserted = try database.enqueue(events: events, items: items, now: now)
+            let keys = Set(events.map(\.key))
+            current.emitted.formUnion(keys)
+            current.ledger.dropNotified(keys)
+            if inserted > 0 { enqueued.signal() }
+            for event in events {
+                logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",
+                                                    "project.code": "\(event.projectCode)"])
+            }
+            logger.debug("scheduler tick", metadata: ["scheduler.events": "\(events.count)", "outbox.enqueued": "\(inserted)"])
+            return events
         }
-        logger.debug("scheduler tick", metadata: ["scheduler.events": "\(events.count)", "outbox.enqueued": "\(inserted)"])
-        return events
+    }
+
+    /// The memory brought up to `today` and the latest ledger: read whole the first time (or
+    /// when the clock went back a day), otherwise only the payments recorded since.
+    private func caughtUp(_ memory: Memory?, today: CivilDate) throws -> Memory {
+        if var memory, memory.ledger.advance(to: today) {
+            let (entries, last) = try database.ledger(after: memory.lastLedgerID)
+            memory.ledger.add(entries)
+            memory.lastLedgerID = last
+            return memory
+        }
+        let (entries, last) = try database.ledger(after: 0)
+        let emitted = try memory?.emitted ?? database.emittedKeys()
+        var ledger = LedgerView(entries: entries, today: today)
+        ledger.dropNotified(emitted)
+        return Memory(ledger: ledger, lastLedgerID: last, emitted: emitted)
     }
 
     public func run() async throws {
@@ -70,7 +105,7 @@ public struct SchedulerService: Service {
                 logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
             }
             let real = max(0.001, tickSeconds / clock.rate)
-            await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(max(1, Int(real * 1000)))) }
+            await cancelWhenGracefulShutdown { await self.wake.wait(timeout: .milliseconds(max(1, Int(real * 1000)))) }
         }
     }
 }

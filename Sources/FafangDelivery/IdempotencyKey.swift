@@ -7,6 +7,12 @@ import FafangCore
 public enum IdempotencyKey {
     public static func make(eventKey: String, channel: Channel, recipient: String) -> String {
         let digest = SHA256.hash(data: Array("\(eventKey)\u{1F}\(channel.rawValue)\u{1F}\(recipient)".utf8))
-        return "ff1-" + digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var key = Array("ff1-".utf8)
+        for byte in digest.prefix(12) {
+            key.append(hex[Int(byte >> 4)])
+            key.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: key, as: UTF8.self)
     }
 }

@@ -14,14 +14,23 @@ extension AppDatabase {
     @discardableResult
     public func enqueue(events: [DueEvent], items: [OutboxItem], now: Date) throws -> Int {
         try writer.write { db in
-            for event in events {
-                try EmittedEventRecord(key: event.key, kind: event.kind.rawValue, projectCode: event.projectCode, emittedAt: now)
-                    .insert(db, onConflict: .ignore)
+            let event = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO emitted_event (key, kind, project_code, emitted_at) VALUES (?, ?, ?, ?)
+                """)
+            let stamp = StoredDate(now)
+            for due in events {
+                try event.execute(arguments: [due.key, due.kind.rawValue, due.projectCode, stamp])
             }
+            let row = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, village,
+                                              payee_id, text, title, state, attempts, next_attempt_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                """)
             var inserted = 0
             for item in items {
-                let record = OutboxRecord(item, now: now)
-                try record.insert(db, onConflict: .ignore)
+                try row.execute(arguments: [item.idempotencyKey, item.eventKey, item.kind.rawValue, item.projectCode, item.channel.rawValue,
+                                            item.gateway, item.recipient, item.village, item.payeeID, item.text, item.title,
+                                            StoredDate(item.notBefore), stamp, stamp])
                 if db.changesCount > 0 { inserted += 1 }
             }
             return inserted
@@ -30,20 +39,22 @@ extension AppDatabase {
 
     /// Leases up to `limit` due rows to `owner` until `now + lease`: pending rows whose time has
     /// come, and rows whose lease expired (their sender crashed). Rows of paused gateways wait.
+    /// Returned in the order they fell due.
     public func claim(limit: Int, owner: String, now: Date, lease: TimeInterval) throws -> [OutboxRecord] {
         try writer.write { db in
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM outbox
-                WHERE ((state = 'pending' AND next_attempt_at <= :now) OR (state = 'sending' AND lease_expires_at <= :now))
-                  AND gateway NOT IN (SELECT name FROM gateway_state WHERE paused)
-                ORDER BY next_attempt_at, id LIMIT :limit
-                """, arguments: ["now": now, "limit": limit])
-            guard !ids.isEmpty else { return [] }
-            try db.execute(sql: """
+            let statement = try db.cachedStatement(sql: """
                 UPDATE outbox SET state = 'sending', lease_owner = :owner, lease_expires_at = :expires, updated_at = :now
-                WHERE id IN (\(ids.map(String.init).joined(separator: ",")))
-                """, arguments: ["owner": owner, "expires": now.addingTimeInterval(lease), "now": now])
-            return try OutboxRecord.filter(ids.contains(Column("id"))).order(Column("next_attempt_at"), Column("id")).fetchAll(db)
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE ((state = 'pending' AND next_attempt_at <= :now) OR (state = 'sending' AND lease_expires_at <= :now))
+                      AND gateway NOT IN (SELECT name FROM gateway_state WHERE paused)
+                    ORDER BY next_attempt_at, id LIMIT :limit)
+                RETURNING *
+                """)
+            let rows = try OutboxRecord.fetchAll(statement, arguments: ["owner": owner, "expires": StoredDate(now.addingTimeInterval(lease)),
+                                                                        "now": StoredDate(now), "limit": limit])
+            // RETURNING gives no order; the rows were chosen by due time.
+            return rows.sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
         }
     }
 
@@ -86,50 +97,62 @@ extension AppDatabase {
     /// for each, whether the lease was still held.
     public func finish(_ items: [Finish], owner: String, now: Date) throws -> [Bool] {
         guard !items.isEmpty else { return [] }
-        return try writer.write { db in try items.map { try Self.finish($0, owner: owner, now: now, in: db) } }
+        let stamp = StoredDate(now)
+        return try writer.write { db in try items.map { try Self.finish($0, owner: owner, now: stamp, in: db) } }
     }
 
-    private static func finish(_ item: Finish, owner: String, now: Date, in db: Database) throws -> Bool {
-        guard var row = try OutboxRecord.fetchOne(db, key: item.id), row.leaseOwner == owner else { return false }
-        // A delivery report can overtake the sender's own result (a fast gateway answers its
-        // receipt before the round is written): the attempt is still recorded, the report's
-        // state stands.
-        let settled = row.state == OutboxState.delivered.rawValue || row.state == OutboxState.failed.rawValue
-        guard row.state == OutboxState.sending.rawValue || settled else { return false }
-        if var attempt = item.attempt {
-            attempt.number = row.attempts + 1
-            try attempt.insert(db)
-            row.attempts += 1
-        }
-        row.leaseOwner = nil
-        row.leaseExpiresAt = nil
-        row.updatedAt = now
-        if settled {
-            if case let .sent(reference) = item.result { row.gatewayReference = reference ?? row.gatewayReference }
-            try row.update(db)
-            return true
-        }
+    private static func finish(_ item: Finish, owner: String, now: StoredDate, in db: Database) throws -> Bool {
+        let counted = item.attempt == nil ? 0 : 1
+        var state: String
+        var reference: String?
+        var nextAttempt: Date?
+        // nil keeps the row's last error (a deferral says nothing about the last attempt).
+        var error: String??
         switch item.result {
-        case let .sent(reference):
-            row.state = OutboxState.sent.rawValue
-            row.gatewayReference = reference ?? row.gatewayReference
-            row.lastError = nil
-        case let .delivered(reference):
-            row.state = OutboxState.delivered.rawValue
-            row.gatewayReference = reference ?? row.gatewayReference
-            row.lastError = nil
-        case let .retry(at, error):
-            row.state = OutboxState.pending.rawValue
-            row.nextAttemptAt = at
-            row.lastError = error
-        case let .dead(error):
-            row.state = OutboxState.dead.rawValue
-            row.lastError = error
+        case let .sent(ref):
+            (state, reference, error) = (OutboxState.sent.rawValue, ref, .some(nil))
+        case let .delivered(ref):
+            (state, reference, error) = (OutboxState.delivered.rawValue, ref, .some(nil))
+        case let .retry(at, text):
+            (state, nextAttempt, error) = (OutboxState.pending.rawValue, at, .some(text))
+        case let .dead(text):
+            (state, error) = (OutboxState.dead.rawValue, .some(text))
         case let .deferred(until):
-            row.state = OutboxState.pending.rawValue
-            row.nextAttemptAt = until
+            (state, nextAttempt) = (OutboxState.pending.rawValue, until)
         }
-        try row.update(db)
+        let open = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = :state, attempts = attempts + :counted,
+                next_attempt_at = COALESCE(:next, next_attempt_at), gateway_reference = COALESCE(:reference, gateway_reference),
+                last_error = IIF(:setError, :error, last_error), lease_owner = NULL, lease_expires_at = NULL, updated_at = :now
+            WHERE id = :id AND lease_owner = :owner AND state = 'sending'
+            RETURNING attempts
+            """)
+        var attempts = try Int.fetchOne(open, arguments: [
+            "state": state, "counted": counted, "next": nextAttempt.map(StoredDate.init), "reference": reference, "setError": error != nil,
+            "error": error ?? nil, "now": now, "id": item.id, "owner": owner,
+        ])
+        if attempts == nil {
+            // A delivery report can overtake the sender's own result (a fast gateway answers its
+            // receipt before the round is written): the attempt is still recorded, the report's
+            // state stands.
+            if case .sent = item.result {} else { reference = nil }
+            let settled = try db.cachedStatement(sql: """
+                UPDATE outbox SET attempts = attempts + :counted, gateway_reference = COALESCE(:reference, gateway_reference),
+                    lease_owner = NULL, lease_expires_at = NULL, updated_at = :now
+                WHERE id = :id AND lease_owner = :owner AND state IN ('delivered', 'failed')
+                RETURNING attempts
+                """)
+            attempts = try Int.fetchOne(settled, arguments: ["counted": counted, "reference": reference, "now": now, "id": item.id, "owner": owner])
+        }
+        guard let attempts else { return false }
+        if let attempt = item.attempt {
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO delivery_attempt (outbox_id, number, started_at, duration_ms, http_status, curl_code, verdict, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try insert.execute(arguments: [item.id, attempts, StoredDate(attempt.startedAt), attempt.durationMilliseconds, attempt.httpStatus,
+                                           attempt.curlCode, attempt.verdict, attempt.detail])
+        }
         return true
     }
 

@@ -109,7 +109,26 @@ extension AppDatabase {
     }
 
     /// Every payment recorded, in the order recorded.
-    public func ledger() throws -> [LedgerEntry] {
-        try writer.read { db in try LedgerRecord.order(Column("id")).fetchAll(db).compactMap(\.entry) }
+    public func ledger() throws -> [LedgerEntry] { try ledger(after: 0).entries }
+
+    /// The payments recorded after the one with row id `after` (0: all), in the order recorded,
+    /// and the row id of the last one (`after` when there are none). Row ids only grow (the
+    /// ledger is append-only and ids are never reused), so a reader that remembers the last id
+    /// sees every later payment exactly once.
+    public func ledger(after: Int64) throws -> (entries: [LedgerEntry], last: Int64) {
+        try writer.read { db in
+            var entries: [LedgerEntry] = []
+            var last = after
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, bank_reference, project_code, payee_id, amount_fen, paid_on FROM ledger_entry WHERE id > ? ORDER BY id
+                """, arguments: [after])
+            while let row = try rows.next() {
+                last = row["id"]
+                guard let date = CivilDate(iso: row["paid_on"]) else { continue }
+                entries.append(LedgerEntry(projectCode: row["project_code"], payeeID: row["payee_id"], amount: Money(fen: row["amount_fen"]),
+                                           date: date, bankReference: row["bank_reference"]))
+            }
+            return (entries, last)
+        }
     }
 }

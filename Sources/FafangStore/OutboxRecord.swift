@@ -38,6 +38,56 @@ public struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// Decoded column by column: the dispatcher reads thousands of rows a second, and the
+    /// Codable path costs several times more.
+    public init(row: Row) throws {
+        id = row["id"]
+        idempotencyKey = row["idempotency_key"]
+        eventKey = row["event_key"]
+        kind = row["kind"]
+        projectCode = row["project_code"]
+        channel = row["channel"]
+        gateway = row["gateway"]
+        recipient = row["recipient"]
+        village = row["village"]
+        payeeID = row["payee_id"]
+        text = row["text"]
+        title = row["title"]
+        state = row["state"]
+        attempts = row["attempts"]
+        nextAttemptAt = row["next_attempt_at"]
+        leaseOwner = row["lease_owner"]
+        leaseExpiresAt = row["lease_expires_at"]
+        gatewayReference = row["gateway_reference"]
+        lastError = row["last_error"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["idempotency_key"] = idempotencyKey
+        container["event_key"] = eventKey
+        container["kind"] = kind
+        container["project_code"] = projectCode
+        container["channel"] = channel
+        container["gateway"] = gateway
+        container["recipient"] = recipient
+        container["village"] = village
+        container["payee_id"] = payeeID
+        container["text"] = text
+        container["title"] = title
+        container["state"] = state
+        container["attempts"] = attempts
+        container["next_attempt_at"] = nextAttemptAt
+        container["lease_owner"] = leaseOwner
+        container["lease_expires_at"] = leaseExpiresAt
+        container["gateway_reference"] = gatewayReference
+        container["last_error"] = lastError
+        container["created_at"] = createdAt
+        container["updated_at"] = updatedAt
+    }
+
     init(_ item: OutboxItem, now: Date) {
         idempotencyKey = item.idempotencyKey
         eventKey = item.eventKey

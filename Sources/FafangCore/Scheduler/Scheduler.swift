@@ -8,12 +8,17 @@ public enum Scheduler {
     ///   - emitted: keys of events already emitted (and so never emitted again).
     public static func dueEvents(projects: [ScheduledProject], ledger: [LedgerEntry], now: Date, zone: TimeZone,
                                  emitted: Set<String>, settings: SchedulerSettings = SchedulerSettings()) -> [DueEvent] {
-        let today = CivilDate.of(now, in: zone)
-        let entries = Dictionary(grouping: ledger.filter { $0.date <= today }, by: \.projectCode)
+        dueEvents(projects: projects, ledger: LedgerView(entries: ledger, today: CivilDate.of(now, in: zone)), emitted: emitted,
+                  settings: settings)
+    }
+
+    /// The same, from a ledger view kept up to date by the caller (the daemon), on the view's day.
+    public static func dueEvents(projects: [ScheduledProject], ledger: LedgerView, emitted: Set<String>,
+                                 settings: SchedulerSettings = SchedulerSettings()) -> [DueEvent] {
         var events: [DueEvent] = []
         for scheduled in projects {
-            let projectEntries = entries[scheduled.project.code] ?? []
-            let state = ProjectState(scheduled: scheduled, entries: projectEntries, today: today, settings: settings)
+            let state = ProjectState(scheduled: scheduled, totals: ledger.totals(of: scheduled.project.code), today: ledger.today,
+                                     settings: settings)
             events += state.paymentEvents()
             events += state.milestoneEvents(emitted: emitted)
             if settings.inProgressNotice { events += state.inProgressEvents() }
@@ -26,20 +31,21 @@ public enum Scheduler {
 struct ProjectState {
     let project: Project
     let payees: [Payee]
-    let entries: [LedgerEntry]
+    /// Payments not yet notified, oldest first.
+    let unnotified: [LedgerEntry]
     let today: CivilDate
     let settings: SchedulerSettings
     let paid: Money
     let paidByPayee: [String: Money]
 
-    init(scheduled: ScheduledProject, entries: [LedgerEntry], today: CivilDate, settings: SchedulerSettings) {
+    init(scheduled: ScheduledProject, totals: LedgerView.ProjectTotals, today: CivilDate, settings: SchedulerSettings) {
         project = scheduled.project
         payees = scheduled.payees
-        self.entries = entries.sorted { ($0.date, $0.bankReference) < ($1.date, $1.bankReference) }
+        unnotified = totals.unnotified.sorted { ($0.date, $0.bankReference) < ($1.date, $1.bankReference) }
         self.today = today
         self.settings = settings
-        paid = entries.map(\.amount).sum()
-        paidByPayee = entries.reduce(into: [:]) { $0[$1.payeeID, default: .zero] += $1.amount }
+        paid = totals.paid
+        paidByPayee = totals.paidByPayee
     }
 
     /// Villages with a payee not yet paid in full (for a transfer, the villages themselves).
@@ -54,15 +60,16 @@ struct ProjectState {
 
     /// One notice per recorded payment, to the one paid.
     func paymentEvents() -> [DueEvent] {
+        guard !unnotified.isEmpty else { return [] }
         let byID = Dictionary(payees.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return entries.compactMap { entry in
+        return unnotified.compactMap { entry in
             guard let payee = byID[entry.payeeID] else { return nil }
             var facts = DueEvent.Facts()
             facts.payeeID = entry.payeeID
             facts.amount = entry.amount
             facts.paymentDate = entry.date
             facts.bankReference = entry.bankReference
-            return DueEvent(key: "paid:\(project.code):\(entry.bankReference)", kind: .paymentRecorded,
+            return DueEvent(key: PaymentNotice.key(project: project.code, entry: entry), kind: .paymentRecorded,
                             projectCode: project.code, audiences: [audience(for: payee)], facts: facts)
         }
     }
@@ -114,8 +121,10 @@ struct ProjectState {
             }
         }
         for milestone in passed where paid >= project.target(of: milestone) {
+            // Was it ever reported overdue? Its reports are numbered 0… up to today's.
+            let latestOccurrence = (milestone.deadline.days(until: today) - 1) / settings.overdueRepeatDays
             let overdueKey = "\(prefix):\(milestone.deadline):overdue:"
-            guard emitted.contains(where: { $0.hasPrefix(overdueKey) }) else { continue }
+            guard (0...max(0, latestOccurrence)).contains(where: { emitted.contains(overdueKey + String($0)) }) else { continue }
             events.append(DueEvent(key: "\(prefix):\(milestone.deadline):caught-up", kind: .caughtUp,
                                    projectCode: project.code, audiences: [.financeOffice] + villagesOf(all: true),
                                    facts: facts(for: milestone)))

@@ -27,12 +27,25 @@ public struct HTTPSMSGateway: Gateway {
         self.classifier = classifier
     }
 
-    /// `template` with each placeholder replaced by `escape(value)`.
+    /// `template` with each placeholder (`{name}`, a key of `values`) replaced by
+    /// `escape(value)`, in one pass: a value that itself contains a placeholder stays as it is.
+    /// Braces that make no known placeholder are kept.
     static func fill(_ template: String, _ values: [String: String], escape: (String) -> String) -> String {
-        var result = template
-        for (placeholder, value) in values where result.contains(placeholder) {
-            result = result.replacingOccurrences(of: placeholder, with: escape(value))
+        var rest = Substring(template)
+        guard rest.contains("{") else { return template }
+        var result = ""
+        result.reserveCapacity(template.utf8.count + 64)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            if let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[open...close])] {
+                result += escape(value)
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result += "{"
+                rest = rest[rest.index(after: open)...]
+            }
         }
+        result += rest
         return result
     }
 

@@ -57,9 +57,19 @@ public struct MessageTemplates: Sendable {
         guard let text = library.render(context.values, withTemplate: Self.name(kind, channel)) else {
             throw .missing(kind: kind, channel: channel)
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.trimmed(text)
         guard !trimmed.isEmpty else { throw .empty(kind: kind, channel: channel) }
         return trimmed
+    }
+
+    /// `text` without leading and trailing white space (Unicode's, newlines included).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// `payment_recorded.sms`.

@@ -30,17 +30,21 @@ public struct SMSText: Sendable, Hashable, CustomStringConvertible {
     /// Measures `text` as it stands (no signature added).
     public init(_ text: String) {
         self.text = text
-        let gsmCosts = text.unicodeScalars.map(GSM7.cost)
-        let costs: [Int]
-        if gsmCosts.allSatisfy({ $0 != nil }) {
+        // One pass for the totals; the per-character walk of `segments` only for a long text.
+        var septets: Int? = 0
+        var utf16 = 0
+        for scalar in text.unicodeScalars {
+            utf16 += scalar.utf16.count
+            if let total = septets { septets = GSM7.cost(scalar).map { total + $0 } }
+        }
+        if let septets {
             encoding = .gsm7
-            costs = gsmCosts.map { $0 ?? 2 }
+            units = septets
         } else {
             encoding = .ucs2
-            costs = text.unicodeScalars.map { $0.utf16.count }
+            units = utf16
         }
-        units = costs.reduce(0, +)
-        segments = Self.segments(costs: costs, encoding: encoding)
+        segments = units <= encoding.singleSegmentUnits ? 1 : Self.segments(text, encoding: encoding)
     }
 
     /// `【signature】body`; a blank signature adds nothing.
@@ -51,12 +55,13 @@ public struct SMSText: Sendable, Hashable, CustomStringConvertible {
     /// `ucs2, 71 units, 2 segments`: the counts only, never the text (it may name a person).
     public var description: String { "\(encoding.rawValue), \(units) units, \(segments) segment\(segments == 1 ? "" : "s")" }
 
-    private static func segments(costs: [Int], encoding: Encoding) -> Int {
-        let total = costs.reduce(0, +)
-        if total <= encoding.singleSegmentUnits { return 1 }
+    /// Segments of a text over one segment's length: a character (escape sequence, surrogate
+    /// pair) that does not fit whole in a segment starts the next.
+    private static func segments(_ text: String, encoding: Encoding) -> Int {
         var segments = 1
         var used = 0
-        for cost in costs {
+        for scalar in text.unicodeScalars {
+            let cost = encoding == .gsm7 ? GSM7.cost(scalar) ?? 2 : scalar.utf16.count
             if used + cost > encoding.multiSegmentUnits {
                 segments += 1
                 used = 0
@@ -82,7 +87,7 @@ public struct SMSTextRules: Sendable, Hashable {
     /// The full text for `body`, or a `GatewayError` naming its length when it needs more than
     /// `maxSegments` segments (or is empty).
     public func compose(_ body: String, gateway: String) throws(GatewayError) -> SMSText {
-        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard body.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw GatewayError(gateway: gateway, message: "empty SMS text")
         }
         let text = SMSText(signature: signature, body: body)
