@@ -20,6 +20,7 @@ struct EndToEndBench: AsyncParsableCommand {
     @Option(help: "Templates folder.") var templates = "Templates"
     @Option(help: "Seconds wrk runs.") var seconds = 5
     @Option(help: "Sends in flight ([dispatch] concurrency) and wrk connections.") var concurrency = 32
+    @Option(help: "Rows the dispatcher claims at a time ([dispatch] batch_size).") var batchSize = 500
     @Option(help: "Seconds to wait for everything to be sent.") var timeout = 600.0
 
     func run() async throws {
@@ -29,7 +30,8 @@ struct EndToEndBench: AsyncParsableCommand {
         defer { sink.stop() }
         let root = NSTemporaryDirectory() + "fafang-e2e-" + UUID().uuidString.prefix(8)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try BenchConfig.write(root: root, households: households, sinkURL: sink.url, templates: templatesPath, concurrency: concurrency)
+        try BenchConfig.write(root: root, households: households, sinkURL: sink.url, templates: templatesPath, concurrency: concurrency,
+                              batchSize: batchSize)
 
         let importStart = Date()
         try BenchProcess.runToEnd(binary, ["ledger", "import", "--config", root, root + "/ledger.csv"])
@@ -57,6 +59,7 @@ struct EndToEndBench: AsyncParsableCommand {
         daemon.terminate()
         daemon.waitUntilExit()
         let attempts = try database.attemptCount()
+        let timeline = try database.timeline()
         let wrk = try WrkRun.measure(url: sink.url + "sms", connections: concurrency, seconds: seconds, bodyBytes: 0)
 
         let rate = Double(sent) / elapsed
@@ -65,6 +68,9 @@ struct EndToEndBench: AsyncParsableCommand {
         print(String(format: "  ledger import: %d payments in %.2f s", households, importSeconds))
         print(String(format: "  daemon: %d messages sent in %.2f s (from start, scheduler included) = %.0f messages/s", sent, elapsed, rate))
         print("  attempts recorded: \(attempts)")
+        func at(_ date: Date?) -> String { date.map { String(format: "%.2f s", $0.timeIntervalSince(started)) } ?? "-" }
+        print("  timeline from start: enqueued \(at(timeline.firstEnqueued)) – \(at(timeline.lastEnqueued)), "
+            + "attempts started \(at(timeline.firstAttempt)) – \(at(timeline.lastAttempt))")
         print(String(format: "  daemon CPU: %.2f s (user+sys); peak RSS: %.1f MB", cpu, Double(peakRSS) / 1024))
         if let wrkRate = wrk.requestsPerSecond {
             print(String(format: "  wrk: %.0f requests/s (%@)", wrkRate, wrk.command))
@@ -158,7 +164,7 @@ enum BenchProcess {
 /// The end-to-end benchmark's configuration: one land-rent project of N households of 1.00 亩
 /// at 1000 元 for one year, the SMS gateway a generic HTTP one pointed at the sink.
 enum BenchConfig {
-    static func write(root: String, households: Int, sinkURL: String, templates: String, concurrency: Int) throws {
+    static func write(root: String, households: Int, sinkURL: String, templates: String, concurrency: Int, batchSize: Int) throws {
         var register = "id,name,village,phone,card_tail,area_mu,rate_yuan_per_mu,years\n"
         var ledger = "bank_reference,project_code,payee_id,amount_yuan,date\n"
         for index in 0..<households {
@@ -170,7 +176,7 @@ enum BenchConfig {
             "fafang.toml": BenchFiles.settings(templates: templates, smsGateway: "sink", rest: """
             [dispatch]
             concurrency = \(concurrency)
-            batch_size = 500
+            batch_size = \(batchSize)
             sms_per_phone_per_day = 100
             [delivery]
             max_concurrent_transfers = \(concurrency)

@@ -66,12 +66,19 @@ public final class SchedulerService: Service, Sendable {
             defer { memory = current }
             let events = Scheduler.dueEvents(projects: projects, ledger: current.ledger, emitted: current.emitted, settings: settings)
             guard !events.isEmpty else { return [] }
-            let items = route(events, config, current.ledger, now)
-            let inserted = try database.enqueue(events: events, items: items, now: now)
-            let keys = Set(events.map(\.key))
-            current.emitted.formUnion(keys)
-            current.ledger.dropNotified(keys)
-            if inserted > 0 { enqueued.signal() }
+            // In chunks, each event with its messages in one transaction as always: the
+            // dispatcher starts on the first chunk while later ones are still being rendered.
+            var inserted = 0
+            for start in stride(from: 0, to: events.count, by: Self.chunkSize) {
+                let chunk = Array(events[start..<min(start + Self.chunkSize, events.count)])
+                let items = route(chunk, config, current.ledger, now)
+                let new = try database.enqueue(events: chunk, items: items, now: now)
+                let keys = Set(chunk.map(\.key))
+                current.emitted.formUnion(keys)
+                current.ledger.dropNotified(keys)
+                if new > 0 { enqueued.signal() }
+                inserted += new
+            }
             for event in events {
                 logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",
                                                     "project.code": "\(event.projectCode)"])
@@ -80,6 +87,9 @@ public final class SchedulerService: Service, Sendable {
             return events
         }
     }
+
+    /// Events routed and enqueued per transaction.
+    static let chunkSize = 500
 
     /// The memory brought up to `today` and the latest ledger: read whole the first time (or
     /// when the clock went back a day), otherwise only the payments recorded since.

@@ -120,17 +120,26 @@ extension AppDatabase {
         case let .deferred(until):
             (state, nextAttempt) = (OutboxState.pending.rawValue, until)
         }
+        // Columns that do not change stay out of SET: SQLite rewrites the index entries of every
+        // indexed column an UPDATE sets (gateway_reference has an index).
+        var assignments = ["state = :state", "attempts = attempts + :counted", "last_error = IIF(:setError, :error, last_error)",
+                           "lease_owner = NULL", "lease_expires_at = NULL", "updated_at = :now"]
+        var arguments: StatementArguments = ["state": state, "counted": counted, "setError": error != nil, "error": error ?? nil,
+                                             "now": now, "id": item.id, "owner": owner]
+        if let nextAttempt {
+            assignments.append("next_attempt_at = :next")
+            _ = arguments.append(contentsOf: ["next": StoredDate(nextAttempt)])
+        }
+        if let reference {
+            assignments.append("gateway_reference = :reference")
+            _ = arguments.append(contentsOf: ["reference": reference])
+        }
         let open = try db.cachedStatement(sql: """
-            UPDATE outbox SET state = :state, attempts = attempts + :counted,
-                next_attempt_at = COALESCE(:next, next_attempt_at), gateway_reference = COALESCE(:reference, gateway_reference),
-                last_error = IIF(:setError, :error, last_error), lease_owner = NULL, lease_expires_at = NULL, updated_at = :now
+            UPDATE outbox SET \(assignments.joined(separator: ", "))
             WHERE id = :id AND lease_owner = :owner AND state = 'sending'
             RETURNING attempts
             """)
-        var attempts = try Int.fetchOne(open, arguments: [
-            "state": state, "counted": counted, "next": nextAttempt.map(StoredDate.init), "reference": reference, "setError": error != nil,
-            "error": error ?? nil, "now": now, "id": item.id, "owner": owner,
-        ])
+        var attempts = try Int.fetchOne(open, arguments: arguments)
         if attempts == nil {
             // A delivery report can overtake the sender's own result (a fast gateway answers its
             // receipt before the round is written): the attempt is still recorded, the report's
@@ -203,5 +212,25 @@ extension AppDatabase {
 
     public func receipts(outboxID: Int64) throws -> [ReceiptRecord] {
         try writer.read { db in try ReceiptRecord.filter(Column("outbox_id") == outboxID).order(Column("id")).fetchAll(db) }
+    }
+}
+
+/// When the outbox filled and when it was worked off: the first and last row enqueued, the first
+/// and last attempt started (nil when there are none). Benchmarks read the pipeline from it.
+public struct OutboxTimeline: Sendable, Hashable {
+    public var firstEnqueued: Date?
+    public var lastEnqueued: Date?
+    public var firstAttempt: Date?
+    public var lastAttempt: Date?
+}
+
+extension AppDatabase {
+    public func timeline() throws -> OutboxTimeline {
+        try writer.read { db in
+            let outbox = try Row.fetchOne(db, sql: "SELECT MIN(created_at) AS first, MAX(created_at) AS last FROM outbox")
+            let attempts = try Row.fetchOne(db, sql: "SELECT MIN(started_at) AS first, MAX(started_at) AS last FROM delivery_attempt")
+            return OutboxTimeline(firstEnqueued: outbox?["first"], lastEnqueued: outbox?["last"],
+                                  firstAttempt: attempts?["first"], lastAttempt: attempts?["last"])
+        }
     }
 }

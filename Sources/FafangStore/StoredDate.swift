@@ -21,30 +21,22 @@ struct StoredDate: DatabaseValueConvertible {
         let milliseconds = Int64(((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000 + 0.5).rounded(.down))
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(23)
-        func put(_ value: Int64, width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        var bytes = Array("0000-00-00 00:00:00.000".utf8)
+        /// Writes `value` right-aligned into `width` digits ending before `end`.
+        func put(_ value: Int64, width: Int, end: Int) {
             var rest = value
-            for index in stride(from: width - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            for index in stride(from: end - 1, through: end - width, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
                 rest /= 10
             }
-            bytes += digits
         }
-        put(year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        put(month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        put(day, width: 2)
-        bytes.append(UInt8(ascii: " "))
-        put(dayMilliseconds / 3_600_000, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        put(dayMilliseconds / 60_000 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        put(dayMilliseconds / 1000 % 60, width: 2)
-        bytes.append(UInt8(ascii: "."))
-        put(dayMilliseconds % 1000, width: 3)
+        put(year, width: 4, end: 4)
+        put(month, width: 2, end: 7)
+        put(day, width: 2, end: 10)
+        put(dayMilliseconds / 3_600_000, width: 2, end: 13)
+        put(dayMilliseconds / 60_000 % 60, width: 2, end: 16)
+        put(dayMilliseconds / 1000 % 60, width: 2, end: 19)
+        put(dayMilliseconds % 1000, width: 3, end: 23)
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -91,11 +91,13 @@ public struct HTTPSMSGateway: Gateway {
             return .permanent(reason: ReasonText.clean(reason, removing: secrets))
         case .delivered:
             guard let response = outcome.response else { return base }
-            let reply = JSONReply(response.body)
-            let excerpt = ReasonText.excerpt(response.bodyText, length: classifier.bodyExcerptLength, removing: secrets)
+            // Read the reply only as far as the settings ask (most gateways: the status alone).
+            var excerpt: String { ReasonText.excerpt(response.bodyText, length: classifier.bodyExcerptLength, removing: secrets) }
             if let expected = settings.successContains, !response.bodyText.contains(expected) {
                 return .permanent(reason: ReasonText.clean("reply lacks the success text (HTTP \(response.status)): \(excerpt)", removing: secrets))
             }
+            guard settings.successJSONPath != nil || settings.referenceJSONPath != nil else { return .delivered(reference: nil) }
+            let reply = JSONReply(response.body)
             if let path = settings.successJSONPath {
                 let found = reply.string(at: path)
                 if found != (settings.successJSONValue ?? "") {

@@ -3,16 +3,21 @@
 /// This is exactly Aliyun's "POP" encoding and safe for any query value.
 public enum PercentEncoding {
     public static func encode(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                result += "%" + hex(byte >> 4) + hex(byte & 0x0F)
+        let digits: StaticString = "0123456789ABCDEF"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
+        digits.withUTF8Buffer { hex in
+            for byte in text.utf8 {
+                if isUnreserved(byte) {
+                    bytes.append(byte)
+                } else {
+                    bytes.append(UInt8(ascii: "%"))
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0x0F)])
+                }
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `a=1&b=2`, each name and value encoded, in the order given.
@@ -46,10 +51,6 @@ public enum PercentEncoding {
         default:
             return false
         }
-    }
-
-    private static func hex(_ nibble: UInt8) -> String {
-        String(UnicodeScalar(nibble < 10 ? nibble + 48 : nibble + 55))
     }
 
     private static func nibble(_ byte: UInt8) -> UInt8? {
