@@ -6,41 +6,41 @@ import Glibc
 /// A real Kannel on 127.0.0.1 for end-to-end tests: bearerbox with a fake SMSC, smsbox with a
 /// sendsms user, and `fakesmsc` standing in for the operator's SMSC. All ports are free ports
 /// chosen at start; everything is stopped (by the pids it started) in `stop()`.
-final class KannelHarness {
-    static let bearerbox = "/usr/sbin/bearerbox"
-    static let smsbox = "/usr/sbin/smsbox"
-    static let fakesmsc = "/usr/lib/kannel/test/fakesmsc"
+public final class KannelHarness {
+    public static let bearerbox = "/usr/sbin/bearerbox"
+    public static let smsbox = "/usr/sbin/smsbox"
+    public static let fakesmsc = "/usr/lib/kannel/test/fakesmsc"
 
     /// Whether the Debian packages kannel and kannel-extras are installed.
-    static var isInstalled: Bool {
+    public static var isInstalled: Bool {
         [bearerbox, smsbox, fakesmsc].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let directory: String
+    public let directory: String
     let adminPort: Int
     let smsboxPort: Int
     let smscPort: Int
     let sendsmsPort: Int
-    let username = "fafang"
-    let password = "kannel-test-password"
+    public let username = "fafang"
+    public let password = "kannel-test-password"
     private var processes: [Process] = []
     private let received = ReceivedMessages()
 
-    init() throws {
+    public init() throws {
         directory = NSTemporaryDirectory() + "fafang-kannel-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let ports = try KannelHarness.freePorts(4)
         (adminPort, smsboxPort, smscPort, sendsmsPort) = (ports[0], ports[1], ports[2], ports[3])
     }
 
-    var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
+    public var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
 
     /// Starts the three processes and waits until the fake SMSC is online in bearerbox.
-    func start(timeout: TimeInterval = 20) throws {
+    public func start(timeout: TimeInterval = 20) throws {
         let config = directory + "/kannel.conf"
         try configuration.write(toFile: config, atomically: true, encoding: .utf8)
         try launch(KannelHarness.bearerbox, [config], log: "bearerbox.out")
@@ -61,7 +61,7 @@ final class KannelHarness {
     }
 
     /// Stops every process it started (SIGTERM, then SIGKILL after a grace period) and removes its folder.
-    func stop() {
+    public func stop() {
         for process in processes.reversed() where process.isRunning {
             process.terminate()
         }
@@ -77,14 +77,14 @@ final class KannelHarness {
     }
 
     /// Waits for the fake SMSC to receive a message for `to`, and returns its text decoded.
-    func message(to receiver: String, timeout: TimeInterval = 10) throws -> (from: String, text: String) {
+    public func message(to receiver: String, timeout: TimeInterval = 10) throws -> (from: String, text: String) {
         guard let message = received.wait(for: receiver, timeout: timeout) else {
             throw Failure(description: "no message for \(receiver) reached the fake SMSC within \(timeout) s; log: \(log("bearerbox.log").suffix(2000))")
         }
         return message
     }
 
-    func log(_ name: String) -> String {
+    public func log(_ name: String) -> String {
         (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
     }
 
