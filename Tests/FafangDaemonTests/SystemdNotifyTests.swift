@@ -82,7 +82,8 @@ struct SystemdNotifyTests {
         let running = Task { try await group.run() }
 
         #expect(await socket.wait { $0.contains { $0.contains("READY=1") && $0.contains("STATUS=") } })
-        #expect(await socket.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 3 })
+        // Five pings, four gaps: the median still holds if a loaded machine delays one of them.
+        #expect(await socket.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 5 })
         let pings = socket.all.filter { $0.text == "WATCHDOG=1" }.map(\.at)
         let gaps = zip(pings, pings.dropFirst()).map { $1 - $0 }
         // Every 500 ms: never faster than the period, and typically inside the 1 s timeout (the
