@@ -100,6 +100,14 @@ let package = Package(
                 "FafangAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // Less of the binary resident (release, Linux): lld packs the relative relocations
+            // (DT_RELR, glibc 2.36+) that ld.so would otherwise read and apply page by page, and
+            // exports no symbols (--static-swift-stdlib links with -export-dynamic, putting every
+            // Swift symbol in .dynsym/.dynstr). See the Makefile's RELEASE_FLAGS.
+            linkerSettings: [
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                             .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         .executableTarget(
