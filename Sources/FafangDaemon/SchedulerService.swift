@@ -38,11 +38,14 @@ public final class SchedulerService: Service, Sendable {
     let enqueued: WakeSignal
     /// Wakes this service before its tick (a ledger file was imported).
     let wake: WakeSignal
+    /// Events routed and enqueued per transaction.
+    let chunkSize: Int
     private let memory = Mutex<Memory?>(nil)
 
     public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, settings: SchedulerSettings,
                 clock: DaemonClock, tickSeconds: TimeInterval, route: @escaping Router, logger: Logger,
-                enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal()) {
+                enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal(), chunkSize: Int = 500) {
+        self.chunkSize = max(1, chunkSize)
         self.enqueued = enqueued
         self.wake = wake
         self.database = database
@@ -69,8 +72,8 @@ public final class SchedulerService: Service, Sendable {
             // In chunks, each event with its messages in one transaction as always: the
             // dispatcher starts on the first chunk while later ones are still being rendered.
             var inserted = 0
-            for start in stride(from: 0, to: events.count, by: Self.chunkSize) {
-                let chunk = Array(events[start..<min(start + Self.chunkSize, events.count)])
+            for start in stride(from: 0, to: events.count, by: chunkSize) {
+                let chunk = Array(events[start..<min(start + chunkSize, events.count)])
                 let items = route(chunk, config, current.ledger, now)
                 let new = try database.enqueue(events: chunk, items: items, now: now)
                 let keys = Set(chunk.map(\.key))
@@ -87,9 +90,6 @@ public final class SchedulerService: Service, Sendable {
             return events
         }
     }
-
-    /// Events routed and enqueued per transaction.
-    static let chunkSize = 500
 
     /// The memory brought up to `today` and the latest ledger: read whole the first time (or
     /// when the clock went back a day), otherwise only the payments recorded since.
