@@ -61,6 +61,9 @@ struct EndToEndBench: AsyncParsableCommand {
         let attempts = try database.attemptCount()
         let timeline = try database.timeline()
         let wrk = try WrkRun.measure(url: sink.url + "sms", connections: concurrency, seconds: seconds, bodyBytes: 0)
+        // The HTTP engine alone on the same sink (no store, no templates, no scheduler): the
+        // ceiling the daemon's sending can reach, for scale.
+        let engine = try await EngineRun.measure(url: sink.url + "sms", requests: households, concurrency: concurrency, bodyBytes: 256)
 
         let rate = Double(sent) / elapsed
         print("fafang-bench e2e: \(households) households paid, one SMS each, through the generic HTTP SMS gateway")
@@ -72,9 +75,12 @@ struct EndToEndBench: AsyncParsableCommand {
         print("  timeline from start: enqueued \(at(timeline.firstEnqueued)) – \(at(timeline.lastEnqueued)), "
             + "attempts started \(at(timeline.firstAttempt)) – \(at(timeline.lastAttempt))")
         print(String(format: "  daemon CPU: %.2f s (user+sys); peak RSS: %.1f MB", cpu, Double(peakRSS) / 1024))
+        print(String(format: "  HTTP engine alone, same sink (%d POSTs of 256 bytes, no store): %.0f requests/s, %.1f µs CPU per request",
+                     households, engine.requestsPerSecond, (engine.userCPU + engine.systemCPU) / Double(households) * 1e6))
         if let wrkRate = wrk.requestsPerSecond {
             print(String(format: "  wrk: %.0f requests/s (%@)", wrkRate, wrk.command))
-            print(String(format: "  ratio daemon/wrk: %.3f (goal ≥ 0.3)", rate / wrkRate))
+            print(String(format: "  ratio daemon/wrk: %.3f (goal ≥ 0.3); engine alone/wrk: %.3f; daemon/engine alone: %.3f",
+                         rate / wrkRate, engine.requestsPerSecond / wrkRate, rate / engine.requestsPerSecond))
         } else {
             print("  wrk: not installed")
         }
