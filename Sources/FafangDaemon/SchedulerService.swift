@@ -66,7 +66,10 @@ public final class SchedulerService: Service, Sendable {
         let projects = config.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
         return try memory.withLock { memory -> [DueEvent] in
             var current = try caughtUp(memory, today: today)
+            // Payments told, dropped from the view once at the end (also when a chunk failed).
+            var told = Set<String>()
             defer { memory = current }
+            defer { current.ledger.dropNotified(told) }
             let events = Scheduler.dueEvents(projects: projects, ledger: current.ledger, emitted: current.emitted, settings: settings)
             guard !events.isEmpty else { return [] }
             // In chunks, each event with its messages in one transaction as always: the
@@ -78,7 +81,7 @@ public final class SchedulerService: Service, Sendable {
                 let new = try database.enqueue(events: chunk, items: items, now: now)
                 let keys = Set(chunk.map(\.key))
                 current.emitted.formUnion(keys)
-                current.ledger.dropNotified(keys)
+                told.formUnion(keys)
                 if new > 0 { enqueued.signal() }
                 inserted += new
             }

@@ -26,7 +26,7 @@ public enum Redaction {
     public static func text(_ text: String) -> String {
         var words: [String] = []
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if word.contains("://") { words.append(url(String(word))) } else { words.append(String(word)) }
+            if word.utf8.firstRange(of: "://".utf8) != nil { words.append(url(String(word))) } else { words.append(String(word)) }
         }
         return Mask.digitRuns(in: words.joined(separator: " "))
     }

@@ -42,7 +42,8 @@ struct KannelToAdminTests {
         #expect(try kannel.message(to: AdminTestRig.phone).text == "【测试乡财政所】王一户：租地费2,160.00元已发放。")
         #expect(try rig.state(id) == .delivered, "smsbox log: \(kannel.log("smsbox.log").suffix(1500))")
         let receipts = try rig.receipts(id)
-        #expect(receipts.last == "delivered")
+        // The two reports may arrive in either order; a late "accepted" leaves the row delivered.
+        #expect(receipts.contains("delivered"))
         #expect(Set(receipts).isSubset(of: ["accepted", "delivered"]), "\(receipts)")
         rig.expectCleanLogs()
         #expect(!rig.log.text.contains(kannel.password))

@@ -32,7 +32,7 @@ public struct HTTPSMSGateway: Gateway {
     /// Braces that make no known placeholder are kept.
     static func fill(_ template: String, _ values: [String: String], escape: (String) -> String) -> String {
         var rest = Substring(template)
-        guard rest.contains("{") else { return template }
+        guard rest.utf8.contains(UInt8(ascii: "{")) else { return template }
         var result = ""
         result.reserveCapacity(template.utf8.count + 64)
         while let open = rest.firstIndex(of: "{") {
