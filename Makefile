@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed crash-test bench-http bench-e2e bench-idle install clean
+.PHONY: setup build run test check plan import-seed crash-test bench-http bench-e2e bench-sqlite-floor bench-idle install clean
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -60,6 +60,12 @@ bench-http:
 bench-e2e:
 	$(SWIFT) build $(RELEASE_FLAGS)
 	.build/release/fafang-bench e2e --households $(or $(HOUSEHOLDS),20000) --fafang .build/release/fafang
+
+# The floor of the outbox's SQLite work: 3 writes per message from C (compare fafang-bench store).
+bench-sqlite-floor:
+	mkdir -p .build
+	$(CC) -O2 Benchmarks/sqlite-floor/floor.c -o .build/sqlite-floor -lsqlite3
+	.build/sqlite-floor $(or $(MESSAGES),20000)
 
 # The release daemon's CPU use and resident memory over an idle minute (goal: ≤ 30 MB RSS).
 bench-idle:
