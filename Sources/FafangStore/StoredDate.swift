@@ -1,3 +1,4 @@
+import FafangCore
 import Foundation
 import GRDB
 
@@ -20,7 +21,8 @@ struct StoredDate: DatabaseValueConvertible {
         // against it on 200,000 random instants, halves included).
         let milliseconds = Int64(((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000 + 0.5).rounded(.down))
         let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
+        let date = CivilDate(daysSinceEpoch: Int(days))
+        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
         var bytes = Array("0000-00-00 00:00:00.000".utf8)
         /// Writes `value` right-aligned into `width` digits ending before `end`.
         func put(_ value: Int64, width: Int, end: Int) {
@@ -44,19 +46,5 @@ struct StoredDate: DatabaseValueConvertible {
         let quotient = value / divisor
         let remainder = value % divisor
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
-    }
-
-    /// Proleptic Gregorian year, month, day of a day count since 1970-01-01 (H. Hinnant's
-    /// `civil_from_days`).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -114,6 +114,28 @@ public struct ConfigFixture: Sendable {
         files[file] = files[file]?.replacingOccurrences(of: old, with: new)
     }
 
+    /// Points `templates_directory` at `path` (the repository's Templates/, for tests that render).
+    public mutating func useTemplates(at path: String) {
+        replace("fafang.toml", "templates_directory = \"templates\"", with: "templates_directory = \"\(path)\"")
+    }
+
+    /// Adds an HTTP SMS gateway `sms-sink` that POSTs the text to `url?to={phone}&id={id}`, and
+    /// makes it the one households are told through (`[sms] gateway`); `extra` is appended after it.
+    public mutating func addSMSGateway(url: String, extra: String = "") {
+        replace("fafang.toml", "max_segments = 3", with: """
+        max_segments = 3
+        gateway = "sms-sink"
+
+        [gateways.sms-sink]
+        kind = "http"
+        url = "\(url)?to={phone}&id={id}"
+        method = "POST"
+        body = "{text}"
+        body_format = "text"
+        \(extra)
+        """)
+    }
+
     public func write() throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)

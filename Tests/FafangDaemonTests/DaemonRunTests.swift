@@ -18,18 +18,8 @@ struct DaemonRunTests {
         let sink = try LoopbackServer { _ in .text("{\"code\":\"OK\"}") }
         defer { sink.stop() }
         var fixture = ConfigFixture()
-        fixture.replace("fafang.toml", "templates_directory = \"templates\"",
-                        with: "templates_directory = \"\(Self.repository.appendingPathComponent("Templates").path)\"")
-        fixture.replace("fafang.toml", "max_segments = 3", with: """
-        max_segments = 3
-        gateway = "sms-sink"
-
-        [gateways.sms-sink]
-        kind = "http"
-        url = "\(sink.baseURL)/sms?to={phone}&id={id}"
-        method = "POST"
-        body = "{text}"
-        body_format = "text"
+        fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
+        fixture.addSMSGateway(url: sink.baseURL + "/sms", extra: """
 
         [endpoints.finance-office]
         kind = "webhook"

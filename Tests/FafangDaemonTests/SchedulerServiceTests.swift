@@ -24,20 +24,9 @@ struct SchedulerServiceTests {
 
         init() throws {
             var fixture = ConfigFixture()
-            fixture.replace("fafang.toml", "templates_directory = \"templates\"",
-                            with: "templates_directory = \"\(SchedulerServiceTests.repository.appendingPathComponent("Templates").path)\"")
+            fixture.useTemplates(at: SchedulerServiceTests.repository.appendingPathComponent("Templates").path)
             // An SMS gateway, so that payees are told (nothing is sent: no dispatcher runs).
-            fixture.replace("fafang.toml", "max_segments = 3", with: """
-            max_segments = 3
-            gateway = "sms-sink"
-
-            [gateways.sms-sink]
-            kind = "http"
-            url = "http://127.0.0.1:9/sms?to={phone}&id={id}"
-            method = "POST"
-            body = "{text}"
-            body_format = "text"
-            """)
+            fixture.addSMSGateway(url: "http://127.0.0.1:9/sms")
             self.fixture = fixture
             let loaded = ConfigLoader.load(path: try fixture.write())
             let configuration = try #require(loaded.configuration, "\(loaded.diagnostics)")

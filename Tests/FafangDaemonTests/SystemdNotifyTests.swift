@@ -68,8 +68,7 @@ struct SystemdNotifyTests {
         let socket = try NotifySocket()
         defer { socket.close() }
         var fixture = ConfigFixture()
-        fixture.replace("fafang.toml", "templates_directory = \"templates\"",
-                        with: "templates_directory = \"\(Self.repository.appendingPathComponent("Templates").path)\"")
+        fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
         let root = try fixture.write()
         defer { fixture.remove() }
         let configuration = try #require(ConfigLoader.load(path: root).configuration)
