@@ -8,12 +8,11 @@ import Foundation
 public enum ProjectProgress {
     /// Each project's grade on `today`, from what the ledger says was paid by then.
     public static func grades(configuration: Configuration, ledger: [LedgerEntry], today: CivilDate) -> [String: ProgressGrade] {
-        var paid: [String: Money] = [:]
-        for entry in ledger where entry.date <= today { paid[entry.projectCode, default: .zero] += entry.amount }
+        let paid = LedgerView(entries: ledger, today: today)
         var result: [String: ProgressGrade] = [:]
         for configured in configuration.projects {
             let project = configured.project
-            result[project.code] = grade(project: project, paid: paid[project.code] ?? .zero, today: today,
+            result[project.code] = grade(project: project, paid: paid.paid(project: project.code), today: today,
                                          slightThreshold: configuration.settings.scheduler.slightThreshold)
         }
         return result

@@ -88,43 +88,10 @@ public struct OutboxRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
         container["updated_at"] = updatedAt
     }
 
-    init(_ item: OutboxItem, now: Date) {
-        idempotencyKey = item.idempotencyKey
-        eventKey = item.eventKey
-        kind = item.kind.rawValue
-        projectCode = item.projectCode
-        channel = item.channel.rawValue
-        gateway = item.gateway
-        recipient = item.recipient
-        village = item.village
-        payeeID = item.payeeID
-        text = item.text
-        title = item.title
-        state = OutboxState.pending.rawValue
-        attempts = 0
-        nextAttemptAt = item.notBefore
-        createdAt = now
-        updatedAt = now
-    }
-
     public var outboxState: OutboxState? { OutboxState(rawValue: state) }
     public var outboxChannel: Channel? { Channel(rawValue: channel) }
     /// Safe for logs.
     public var maskedRecipient: String { channel == Channel.sms.rawValue ? Mask.phone(recipient) : recipient }
-}
-
-/// An emitted scheduler event, recorded in the same transaction as its outbox rows.
-struct EmittedEventRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "emitted_event"
-
-    var key: String
-    var kind: String
-    var projectCode: String
-    var emittedAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case key, kind, projectCode = "project_code", emittedAt = "emitted_at"
-    }
 }
 
 /// A row of `delivery_attempt`: one try at sending one outbox row.

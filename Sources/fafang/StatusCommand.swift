@@ -27,13 +27,12 @@ struct StatusCommand: ParsableCommand {
         } else {
             today = CivilDate.of(Date(), in: zone)
         }
-        let ledger = try database.ledger().filter { $0.date <= today }
-        let paid = Dictionary(grouping: ledger, by: \.projectCode).mapValues { $0.map(\.amount).sum() }
+        let ledger = LedgerView(entries: try database.ledger(), today: today)
         print("As of \(today) (\(zone.identifier))")
         for configured in configuration.projects {
             let project = configured.project
             let schedule = PlanSchedule(project: project, asOf: today)
-            let amount = paid[project.code] ?? .zero
+            let amount = ledger.paid(project: project.code)
             var line = "\(project.name) [\(project.code)]: paid \(amount.yuanString) of \(project.budget.total.yuanString) 元"
             // The milestone that matters now: the latest passed one if behind it, else the next.
             for (candidate, grade) in schedule.graded(paid: amount, budget: project.budget.total,
