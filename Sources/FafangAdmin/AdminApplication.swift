@@ -1,7 +1,6 @@
 import FafangConfig
 import FafangCore
 import FafangDaemon
-import FafangStore
 import Foundation
 import Hummingbird
 import Logging
@@ -12,19 +11,18 @@ public typealias AdminApplication = Application<RouterResponder<BasicRequestCont
 
 /// What the admin server reads and writes: the daemon's own store, configuration and metrics.
 public struct AdminDependencies: Sendable {
-    public var database: AppDatabase
-    /// The running configuration (swapped on SIGHUP): the ledger API checks payments against it.
-    public var configuration: LiveConfiguration<Configuration>
+    public var store: any Store
+    /// The running runtime (swapped on SIGHUP): the ledger API checks payments against its configuration.
+    public var runtime: LiveConfiguration<Runtime>
     public var metrics: AdminMetrics
     /// What `/receipts/*` and `/v1/ledger` must present.
     public var token: AdminToken
     /// The daemon's clock (a virtual one when rehearsing a year).
-    public var clock: @Sendable () -> Date
+    public var clock: DaemonClock
 
-    public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, metrics: AdminMetrics, token: AdminToken,
-                clock: @escaping @Sendable () -> Date) {
-        self.database = database
-        self.configuration = configuration
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, token: AdminToken, clock: DaemonClock) {
+        self.store = store
+        self.runtime = runtime
         self.metrics = metrics
         self.token = token
         self.clock = clock
@@ -50,18 +48,18 @@ public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDepende
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
 
-    StatusController(database: dependencies.database, configuration: dependencies.configuration, metrics: dependencies.metrics,
+    StatusController(store: dependencies.store, runtime: dependencies.runtime, metrics: dependencies.metrics,
                      clock: dependencies.clock).add(to: router)
 
-    let recorder = ReceiptRecorder(database: dependencies.database, metrics: dependencies.metrics, clock: dependencies.clock)
+    let recorder = ReceiptRecorder(store: dependencies.store, metrics: dependencies.metrics, clock: dependencies.clock)
     let receipts = router.group("receipts").add(middleware: AdminAuthMiddleware(token: dependencies.token))
     KannelReceiptController(recorder: recorder).add(to: receipts)
     AliyunReceiptController(recorder: recorder, maxBodyBytes: settings.maxBodyBytes).add(to: receipts)
     TencentReceiptController(recorder: recorder, maxBodyBytes: settings.maxBodyBytes).add(to: receipts)
 
     let api = router.group("v1").add(middleware: AdminAuthMiddleware(token: dependencies.token))
-    let ledger = LedgerService(database: dependencies.database, logger: logger)
-    LedgerController(service: ledger, configuration: dependencies.configuration, clock: dependencies.clock,
+    let ledger = LedgerService(store: dependencies.store, logger: logger)
+    LedgerController(service: ledger, runtime: dependencies.runtime, clock: dependencies.clock,
                      maxBodyBytes: settings.maxBodyBytes).add(to: api)
     return router
 }

@@ -11,6 +11,9 @@ import Prometheus
 ///   dispatcher's attempts) or delivered, failed (delivery reports).
 /// - `fafang_attempt_duration_seconds{channel,gateway}` — histogram of request durations.
 /// - `fafang_outbox_depth{state}` — gauge, outbox rows per state, refreshed on each scrape.
+/// - `fafang_gateway_paused{gateway}` — gauge, 1 while a gateway or endpoint is paused.
+/// - `fafang_unrouted_events` — gauge, events kept because some of their messages could not be
+///   made (no template, no gateway): they go out once the configuration is fixed and reloaded.
 /// - `fafang_projects_behind{grade}` — gauge, projects slightly_behind / behind their current
 ///   cumulative target, refreshed on each scrape.
 ///
@@ -27,7 +30,7 @@ public final class AdminMetrics: DeliveryMetrics {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         // Both gauges show every label value from the first scrape on, zero until counted.
-        for state in OutboxState.allCases { outboxDepth(state).set(to: 0) }
+        for state in MessageState.allCases { outboxDepth(state).set(to: 0) }
         for grade in Self.behindGrades { projectsBehind(grade).set(to: 0) }
     }
 
@@ -55,6 +58,16 @@ public final class AdminMetrics: DeliveryMetrics {
                              helpText: "Projects slightly behind or behind their current cumulative disbursement target, as of the scrape.")
     }
 
+    static func gatewayPausedName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "gateway_paused", unitName: "",
+                             helpText: "1 while the gateway or endpoint is paused (failing, or by an operator), else 0.")
+    }
+
+    static func unroutedName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "unrouted_events", unitName: "",
+                             helpText: "Events kept because some of their messages could not be made; sent once the configuration is fixed.")
+    }
+
     // MARK: DeliveryMetrics
 
     public func observeAttempt(channel: String, gateway: String, duration: Duration) {
@@ -70,7 +83,7 @@ public final class AdminMetrics: DeliveryMetrics {
 
     // MARK: Scrape-time gauges
 
-    private func outboxDepth(_ state: OutboxState) -> Prometheus.Gauge {
+    private func outboxDepth(_ state: MessageState) -> Prometheus.Gauge {
         registry.makeGauge(descriptor: Self.outboxDepthName(), labels: [("state", state.rawValue)])
     }
 
@@ -79,8 +92,20 @@ public final class AdminMetrics: DeliveryMetrics {
     }
 
     /// Sets `fafang_outbox_depth` from the store's counts (a state absent from `counts` is 0).
-    public func setOutboxDepth(_ counts: [OutboxState: Int]) {
-        for state in OutboxState.allCases { outboxDepth(state).set(to: Double(counts[state] ?? 0)) }
+    public func setOutboxDepth(_ counts: [MessageState: Int]) {
+        for state in MessageState.allCases { outboxDepth(state).set(to: Double(counts[state] ?? 0)) }
+    }
+
+    /// Sets `fafang_gateway_paused` for every gateway with a health record.
+    public func setGatewayHealth(_ health: [GatewayHealth]) {
+        for gateway in health {
+            registry.makeGauge(descriptor: Self.gatewayPausedName(), labels: [("gateway", gateway.name)]).set(to: gateway.isPaused ? 1 : 0)
+        }
+    }
+
+    /// Sets `fafang_unrouted_events`.
+    public func setUnroutedEvents(_ count: Int) {
+        registry.makeGauge(descriptor: Self.unroutedName(), labels: []).set(to: Double(count))
     }
 
     /// Sets `fafang_projects_behind` from each project's grade.

@@ -1,4 +1,3 @@
-import FafangStore
 import Foundation
 import Hummingbird
 import Logging
@@ -33,10 +32,10 @@ public struct KannelReceiptController: Sendable {
     }
 
     public func add<Context: RequestContext>(to group: RouterGroup<Context>) {
-        group.get("kannel") { request, context in try self.receive(request, logger: context.logger) }
+        group.get("kannel") { request, context in try await self.receive(request, logger: context.logger) }
     }
 
-    func receive(_ request: Request, logger: Logger) throws -> Response {
+    func receive(_ request: Request, logger: Logger) async throws -> Response {
         let query = request.uri.queryParameters
         guard let id = query["id"].map(String.init), !id.isEmpty else {
             logger.warning("kannel receipt refused: no id", metadata: ["receipt.source": "kannel"])
@@ -52,9 +51,9 @@ public struct KannelReceiptController: Sendable {
         if !at.isEmpty { detail += " at \(at)" }
         if !reply.isEmpty { detail += ": \(reply)" }
         let report = ReceiptRecorder.Report(source: "kannel", keys: [id], delivered: delivered, status: status, detail: detail)
-        guard let outcome = try recorder.record(report, logger: logger) else {
+        guard let outcome = try await recorder.record(report, logger: logger) else {
             return AdminJSON.error(.notFound, "no message with this id")
         }
-        return AdminJSON.response(.ok, Reply(recorded: true, state: outcome.row.state))
+        return AdminJSON.response(.ok, Reply(recorded: true, state: outcome.message.state.rawValue))
     }
 }

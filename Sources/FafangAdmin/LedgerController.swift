@@ -19,14 +19,14 @@ import Logging
 /// - 400 for a body that is not JSON of that shape.
 public struct LedgerController: Sendable {
     let service: LedgerService
-    let configuration: LiveConfiguration<Configuration>
-    let clock: @Sendable () -> Date
+    let runtime: LiveConfiguration<Runtime>
+    let clock: DaemonClock
     let maxBodyBytes: Int
 
-    public init(service: LedgerService, configuration: LiveConfiguration<Configuration>, clock: @escaping @Sendable () -> Date,
+    public init(service: LedgerService, runtime: LiveConfiguration<Runtime>, clock: DaemonClock,
                 maxBodyBytes: Int) {
         self.service = service
-        self.configuration = configuration
+        self.runtime = runtime
         self.clock = clock
         self.maxBodyBytes = maxBodyBytes
     }
@@ -75,7 +75,7 @@ public struct LedgerController: Sendable {
         }
         if problems.isEmpty {
             do {
-                let result = try service.record(entries, source: "api", configuration: configuration.current, now: clock())
+                let result = try await service.record(entries, source: "api", configuration: runtime.current.configuration, now: clock.now)
                 logger.info("ledger entries recorded", metadata: [
                     "ledger.source": "api", "ledger.inserted": "\(result.inserted.count)", "ledger.duplicates": "\(result.duplicates)",
                 ])

@@ -30,7 +30,7 @@ enum ReceiptPush {
         do {
             for report in reports {
                 guard let receipt = report.receipt else { continue }
-                if try recorder.record(receipt, logger: logger) != nil { known += 1 }
+                if try await recorder.record(receipt, logger: logger) != nil { known += 1 }
             }
         } catch {
             logger.error("receipts not recorded", metadata: ["receipt.source": "\(source)", "error": "\(error)"])

@@ -1,6 +1,5 @@
 import FafangCore
 import FafangDaemon
-import FafangStore
 import Foundation
 import Logging
 
@@ -9,15 +8,15 @@ import Logging
 /// failed message once (a repeated or late report changes nothing), and logs with the recipient
 /// masked.
 public struct ReceiptRecorder: Sendable {
-    public let database: AppDatabase
+    public let store: any Store
     public let metrics: any DeliveryMetrics
-    public let clock: @Sendable () -> Date
+    public let clock: DaemonClock
 
     /// The longest report detail kept.
     static let maximumDetailLength = 300
 
-    public init(database: AppDatabase, metrics: any DeliveryMetrics, clock: @escaping @Sendable () -> Date) {
-        self.database = database
+    public init(store: any Store, metrics: any DeliveryMetrics, clock: DaemonClock) {
+        self.store = store
         self.metrics = metrics
         self.clock = clock
     }
@@ -32,7 +31,7 @@ public struct ReceiptRecorder: Sendable {
         /// Whether it says the message reached the phone.
         public var delivered: Bool
         /// `delivered`, `failed`, `undelivered`, `rejected`, or an intermediate status (`accepted`,
-        /// `queued`: see `AppDatabase.intermediateReceiptStatuses`).
+        /// `queued`: see `ReceiptRecorder.intermediateStatuses`).
         public var status: String
         /// The gateway's words (error code, SMSC reply), stored with the receipt.
         public var detail: String
@@ -49,25 +48,35 @@ public struct ReceiptRecorder: Sendable {
         }
     }
 
+    /// Report statuses that say a message is on its way, not where it ended: recorded, the
+    /// message's state kept (Kannel's "accepted by SMSC" and "queued on SMSC", an SMPP `ENROUTE`).
+    public static let intermediateStatuses: Set<String> = ["accepted", "queued", "enroute"]
+
+    /// What the report says, in the lifecycle's words.
+    static func status(of report: Report) -> ReceiptStatus {
+        if report.delivered { return .delivered }
+        return intermediateStatuses.contains(report.status) ? .intermediate : .failed
+    }
+
     /// Records `report`; returns what it did to its message, or nil when no message matches
     /// (nothing is recorded then). Throws when the store cannot be written.
     @discardableResult
-    public func record(_ report: Report, logger: Logger) throws -> ReceiptOutcome? {
+    public func record(_ report: Report, logger: Logger) async throws -> ReceiptApplication? {
         let detail = Self.clean(report.detail)
         var meta: Logger.Metadata = ["receipt.source": "\(report.source)", "receipt.status": "\(report.status)"]
         if let phone = report.phone, !phone.isEmpty { meta["receipt.phone"] = "\(Mask.phone(phone))" }
-        for key in report.keys where !key.isEmpty {
-            guard let outcome = try database.applyReceipt(matching: key, delivered: report.delivered, status: report.status,
-                                                          detail: detail, now: clock())
-            else { continue }
-            let row = outcome.row
-            meta["outbox.id"] = "\(row.id ?? 0)"
-            meta["outbox.state"] = "\(row.state)"
-            meta["delivery.channel"] = "\(row.channel)"
-            meta["delivery.gateway"] = "\(row.gateway)"
-            meta["delivery.recipient"] = "\(row.maskedRecipient)"
-            if outcome.changedState, let settled = DeliveryOutcome(rawValue: row.state), settled == .delivered || settled == .failed {
-                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: settled)
+        let phone = report.phone.flatMap { PhoneNumber($0)?.digits ?? $0 }
+        if let outcome = try await store.applyReceipt(matching: report.keys, phone: phone, status: Self.status(of: report),
+                                                      statusText: report.status, detail: detail, clock: clock) {
+            let message = outcome.message
+            meta["outbox.id"] = "\(message.id)"
+            meta["outbox.state"] = "\(message.state.rawValue)"
+            meta["delivery.channel"] = "\(message.channel.rawValue)"
+            meta["delivery.gateway"] = "\(message.gateway)"
+            meta["delivery.recipient"] = "\(message.maskedRecipient)"
+            if outcome.changedState, message.state == .delivered || message.state == .failed {
+                metrics.countMessage(channel: message.channel.rawValue, gateway: message.gateway,
+                                     outcome: message.state == .delivered ? .delivered : .failed)
             }
             logger.info("receipt recorded", metadata: meta)
             return outcome

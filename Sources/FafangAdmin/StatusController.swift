@@ -1,7 +1,6 @@
 import FafangConfig
 import FafangCore
 import FafangDaemon
-import FafangStore
 import Foundation
 import Hummingbird
 import Logging
@@ -14,15 +13,14 @@ import Logging
 /// - `/metrics`: the Prometheus text exposition of `AdminMetrics`, its outbox and project gauges
 ///   refreshed from the store and the running configuration first.
 public struct StatusController: Sendable {
-    let database: AppDatabase
-    let configuration: LiveConfiguration<Configuration>
+    let store: any Store
+    let runtime: LiveConfiguration<Runtime>
     let metrics: AdminMetrics
-    let clock: @Sendable () -> Date
+    let clock: DaemonClock
 
-    public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, metrics: AdminMetrics,
-                clock: @escaping @Sendable () -> Date) {
-        self.database = database
-        self.configuration = configuration
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, clock: DaemonClock) {
+        self.store = store
+        self.runtime = runtime
         self.metrics = metrics
         self.clock = clock
     }
@@ -38,13 +36,13 @@ public struct StatusController: Sendable {
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
-        router.get("healthz") { _, context in self.health(logger: context.logger) }
-        router.get("metrics") { _, context in self.scrape(logger: context.logger) }
+        router.get("healthz") { _, context in await self.health(logger: context.logger) }
+        router.get("metrics") { _, context in await self.scrape(logger: context.logger) }
     }
 
-    func health(logger: Logger) -> Response {
+    func health(logger: Logger) async -> Response {
         do {
-            let counts = try database.outboxCounts()
+            let counts = try await store.outboxCounts()
             return AdminJSON.response(.ok, Health(status: "ok", database: "ok", outboxPending: counts[.pending] ?? 0))
         } catch {
             logger.error("health check failed: the database cannot be read", metadata: ["error": "\(error)"])
@@ -52,19 +50,21 @@ public struct StatusController: Sendable {
         }
     }
 
-    func scrape(logger: Logger) -> Response {
-        refresh(logger: logger)
+    func scrape(logger: Logger) async -> Response {
+        await refresh(logger: logger)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
     }
 
     /// Sets the scrape-time gauges; a store that cannot be read leaves them as they were.
-    func refresh(logger: Logger) {
-        let config = configuration.current
+    func refresh(logger: Logger) async {
+        let config = runtime.current.configuration
         do {
-            metrics.setOutboxDepth(try database.outboxCounts())
-            let today = CivilDate.of(clock(), in: config.settings.timeZone)
-            let grades = ProjectProgress.grades(configuration: config, ledger: try database.ledger(), today: today)
+            metrics.setOutboxDepth(try await store.outboxCounts())
+            metrics.setGatewayHealth(try await store.gatewayHealth())
+            metrics.setUnroutedEvents(try await store.unroutedEvents().count)
+            let today = CivilDate.of(clock.now, in: config.settings.timeZone)
+            let grades = ProjectProgress.grades(configuration: config, ledger: try await store.ledger(), today: today)
             metrics.setProjectsBehind(Array(grades.values))
         } catch {
             logger.warning("metrics not refreshed: the database cannot be read", metadata: ["error": "\(error)"])

@@ -22,6 +22,8 @@ public struct Settings: Sendable {
     public var timeZone: TimeZone
     /// The finance office's hotline, quoted in messages to households.
     public var hotline: String
+    /// The office's mobile for alerts when its own endpoint is the one failing (`[township] alert_phone`).
+    public var alertPhone: PhoneNumber?
     /// Where the daemon keeps its database (resolved to an absolute path).
     public var stateDirectory: String
     public var templatesDirectory: String

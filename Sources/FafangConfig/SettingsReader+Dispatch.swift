@@ -13,9 +13,11 @@ extension SettingsReader {
         if let value = fields.int("robot_per_minute", required: false, range: 1...1_000) { settings.robotPerMinute = value }
         if let value = fields.int("sms_per_phone_per_day", required: false, range: 1...100) { settings.smsPerPhonePerDay = value }
         if let value = fields.int("digest_window_seconds", required: false, range: 0...86_400) { settings.digestWindowSeconds = TimeInterval(value) }
-        if let value = fields.int("pause_after_failing_minutes", required: false, range: 1...10_080) {
-            settings.pauseAfterFailingSeconds = TimeInterval(value * 60)
+        if let value = fields.int("pause_after_failing_minutes", required: false, range: 1...43_200) {
+            settings.health.pauseAfter = TimeInterval(value * 60)
         }
+        if let value = fields.int("pause_after_failures", required: false, range: 1...10_000) { settings.health.minimumFailures = value }
+        if let value = fields.int("probe_every_minutes", required: false, range: 1...1_440) { settings.health.probeEvery = TimeInterval(value * 60) }
         if let delays = fields.strings("retry_delays", required: false) {
             var seconds: [TimeInterval] = []
             for (index, text) in delays.enumerated() {

@@ -24,6 +24,11 @@ enum SettingsReader {
             if zone == nil { township?.error("time_zone", "unknown time zone \"\(zoneName)\" (e.g. Asia/Shanghai)") }
         }
         let hotline = township?.string("hotline")
+        var alertPhone: PhoneNumber?
+        if let text = township?.string("alert_phone", required: false) {
+            alertPhone = PhoneNumber(text)
+            if alertPhone == nil { township?.error("alert_phone", "must be a mainland mobile number (11 digits) (got \(Mask.phone(text)))") }
+        }
         township?.finish()
 
         func path(_ key: String) -> String? {
@@ -81,7 +86,7 @@ enum SettingsReader {
         // Problems are already reported; fill the gaps with defaults so the rest of the
         // configuration is still read and checked (a load with errors yields no configuration).
         return Settings(
-            townshipName: name ?? "", unitCode: unitCode, timeZone: zone ?? .gmt, hotline: hotline ?? "",
+            townshipName: name ?? "", unitCode: unitCode, timeZone: zone ?? .gmt, hotline: hotline ?? "", alertPhone: alertPhone,
             stateDirectory: state ?? resolve("state", against: directory),
             templatesDirectory: templates ?? resolve("templates", against: directory),
             projectsDirectory: projects ?? resolve("projects", against: directory),

@@ -15,12 +15,12 @@ public struct DispatchSettings: Sendable, Hashable {
     public var smsPerPhonePerDay: Int
     /// Village alerts enqueued within this many seconds of each other go out as one digest.
     public var digestWindowSeconds: TimeInterval
-    /// A gateway failing without a single success for this long is paused and the office told.
-    public var pauseAfterFailingSeconds: TimeInterval
+    /// When a failing gateway is paused and how it is probed meanwhile.
+    public var health: HealthRules
 
     public init(batchSize: Int = 100, leaseSeconds: TimeInterval = 120, concurrency: Int = 32, retry: RetryPolicy = .standard,
                 robotPerMinute: Int = 20, smsPerPhonePerDay: Int = 5, digestWindowSeconds: TimeInterval = 120,
-                pauseAfterFailingSeconds: TimeInterval = 1_800) {
+                health: HealthRules = HealthRules()) {
         self.batchSize = batchSize
         self.leaseSeconds = leaseSeconds
         self.concurrency = concurrency
@@ -28,6 +28,6 @@ public struct DispatchSettings: Sendable, Hashable {
         self.robotPerMinute = robotPerMinute
         self.smsPerPhonePerDay = smsPerPhonePerDay
         self.digestWindowSeconds = digestWindowSeconds
-        self.pauseAfterFailingSeconds = pauseAfterFailingSeconds
+        self.health = health
     }
 }

@@ -8,15 +8,30 @@ public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
     case webhook
 }
 
-/// The life of an outbox row: pending → sending (leased) → sent → delivered | failed | dead.
-/// `sent` means the gateway accepted it and a delivery report may still come; `failed` is a
-/// delivery report saying it did not arrive; `dead` is given up (permanent error or retries exhausted).
-public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
-    case pending, sending, sent, delivered, failed, dead
+/// Where an outbox message stands. Only `MessageLifecycle` moves a message from one to another.
+///
+/// pending → sending (leased) → sent → delivered | failed, or → dead; a webhook's success is
+/// final (delivered), an SMS's `sent` waits for the delivery report.
+public enum MessageState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Waiting for its time (first send, a retry, or held by quiet hours or a rate limit).
+    case pending
+    /// Leased to a sender; returns to the claimable set when the lease expires.
+    case sending
+    /// Accepted by the gateway; a delivery report may still say where it ended.
+    case sent
+    /// Reached the phone or the robot.
+    case delivered
+    /// A delivery report said it did not arrive.
+    case failed
+    /// Given up: a permanent failure or retries exhausted (the office is told).
+    case dead
+
+    /// Whether nothing more will happen to it unless an operator acts.
+    public var isSettled: Bool { self == .delivered || self == .failed || self == .dead }
 }
 
-/// One message to one recipient on one channel, as the scheduler's event turned into it: the
-/// unit the outbox stores, leases, sends and retries.
+/// One message to one recipient on one channel, as the scheduler's event turned into it: what
+/// is enqueued.
 public struct OutboxItem: Sendable, Hashable {
     /// Sent with every attempt (webhook-id, Kannel/Aliyun/Tencent reference) so a receiver can
     /// drop a duplicate after a crash. Derived from event key, channel and recipient.
@@ -35,12 +50,14 @@ public struct OutboxItem: Sendable, Hashable {
     /// The rendered text (Chinese) and, for robots, a title.
     public var text: String
     public var title: String?
+    /// For cloud SMS templates: the fields the text was rendered from, by name (masked values).
+    public var templateParameters: [String: String]
     /// Not to be sent before this instant (quiet hours are applied at dispatch too).
     public var notBefore: Date
 
     public init(idempotencyKey: String, eventKey: String, kind: DueEvent.Kind, projectCode: String, channel: Channel,
                 gateway: String, recipient: String, village: String?, payeeID: String?, text: String, title: String?,
-                notBefore: Date) {
+                templateParameters: [String: String] = [:], notBefore: Date) {
         self.idempotencyKey = idempotencyKey
         self.eventKey = eventKey
         self.kind = kind
@@ -52,9 +69,106 @@ public struct OutboxItem: Sendable, Hashable {
         self.payeeID = payeeID
         self.text = text
         self.title = title
+        self.templateParameters = templateParameters
         self.notBefore = notBefore
     }
 
     /// Safe for logs: a phone is masked, an endpoint name shown.
     public var maskedRecipient: String { channel == .sms ? Mask.phone(recipient) : recipient }
+}
+
+/// A message in the outbox: what was enqueued, and where its delivery stands.
+public struct OutboxMessage: Sendable, Hashable {
+    public var id: Int64
+    public var item: OutboxItem
+    public var state: MessageState
+    /// Attempts made (a held message counts none).
+    public var attempts: Int
+    /// When it may be sent (or, while leased, was due).
+    public var nextAttemptAt: Date
+    /// The sender instance holding it while `sending`, and until when.
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Date?
+    /// The gateway's id for it (Kannel: ours; Aliyun: BizId; Tencent: SerialNo).
+    public var gatewayReference: String?
+    /// Why the last attempt failed, or why it is held or dead.
+    public var lastError: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: Int64, item: OutboxItem, state: MessageState, attempts: Int, nextAttemptAt: Date, leaseOwner: String? = nil,
+                leaseExpiresAt: Date? = nil, gatewayReference: String? = nil, lastError: String? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.item = item
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.gatewayReference = gatewayReference
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public var idempotencyKey: String { item.idempotencyKey }
+    public var kind: DueEvent.Kind { item.kind }
+    public var channel: Channel { item.channel }
+    public var gateway: String { item.gateway }
+    public var recipient: String { item.recipient }
+    public var projectCode: String { item.projectCode }
+    /// Safe for logs.
+    public var maskedRecipient: String { item.maskedRecipient }
+}
+
+/// One try at sending one message.
+public struct DeliveryAttempt: Sendable, Hashable {
+    public var outboxID: Int64
+    /// 1 for the first attempt.
+    public var number: Int
+    public var startedAt: Date
+    public var durationMilliseconds: Int
+    public var httpStatus: Int?
+    public var curlCode: Int?
+    public var verdict: AttemptVerdict
+    /// The gateway's reply or the transport error, redacted.
+    public var detail: String
+
+    public init(outboxID: Int64, number: Int, startedAt: Date, durationMilliseconds: Int, httpStatus: Int?, curlCode: Int?,
+                verdict: AttemptVerdict, detail: String) {
+        self.outboxID = outboxID
+        self.number = number
+        self.startedAt = startedAt
+        self.durationMilliseconds = durationMilliseconds
+        self.httpStatus = httpStatus
+        self.curlCode = curlCode
+        self.verdict = verdict
+        self.detail = detail
+    }
+}
+
+/// What a gateway's later report (Kannel DLR, status push) says of a message.
+public enum ReceiptStatus: Sendable, Hashable {
+    /// It reached the phone.
+    case delivered
+    /// It did not, and will not.
+    case failed
+    /// On its way (Kannel's "accepted by SMSC", "queued"): recorded, the state kept.
+    case intermediate
+}
+
+/// A gateway's later report on a message.
+public struct DeliveryReceipt: Sendable, Hashable {
+    public var outboxID: Int64
+    public var receivedAt: Date
+    /// The gateway's status word (`delivered`, `failed`, `accepted`…).
+    public var status: String
+    public var detail: String
+
+    public init(outboxID: Int64, receivedAt: Date, status: String, detail: String) {
+        self.outboxID = outboxID
+        self.receivedAt = receivedAt
+        self.status = status
+        self.detail = detail
+    }
 }

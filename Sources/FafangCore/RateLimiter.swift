@@ -1,9 +1,10 @@
 import Foundation
 
 /// A sliding-window limit: at most `limit` sends per `window` seconds per key (a robot, a
-/// phone). Pure value: the caller passes `now`, and asks before sending.
+/// phone). Pure value: the caller passes `now`, and asks before sending. After a restart it is
+/// rebuilt from the attempts the store recorded (`record`).
 public struct RateLimiter: Sendable {
-    public let limit: Int
+    public var limit: Int
     public let window: TimeInterval
     private var sent: [String: [Date]] = [:]
 
@@ -30,5 +31,11 @@ public struct RateLimiter: Sendable {
         recent.append(now)
         sent[key] = recent
         return true
+    }
+
+    /// Counts a send made at `at` (an attempt recorded before a restart).
+    public mutating func record(_ key: String, at: Date) {
+        sent[key, default: []].append(at)
+        sent[key]?.sort()
     }
 }

@@ -6,9 +6,10 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Builds the long-running service from a configuration: the store, the HTTP engine, the
-/// gateways, the templates, and the services (scheduler, dispatcher, ledger inbox, reload) in one
-/// `ServiceGroup`. `main` only parses arguments and calls this; tests call it too.
+/// The long-running service's core, assembled from a validated `Runtime`: the store, the HTTP
+/// engine, and the services (scheduler, dispatcher, ledger inbox, reload, systemd) of one
+/// `ServiceGroup`. `DaemonBuilder` (FafangAdmin) adds the admin server and the metrics; `fafang
+/// run`, the tests and the demo all go through it.
 public struct Daemon: Sendable {
     public struct Options: Sendable {
         public var configPath: String
@@ -33,92 +34,92 @@ public struct Daemon: Sendable {
         }
     }
 
-    public let database: AppDatabase
+    public let store: any Store
     public let engine: CurlEngine
-    public let dispatcher: Dispatcher
-    public let configuration: LiveConfiguration<Configuration>
+    public let dispatcher: Dispatcher<DaemonClock>
+    public let runtime: LiveConfiguration<Runtime>
+    public let clock: DaemonClock
+    /// Opened once everything that must listen does (the admin server): systemd hears READY=1 then.
+    public let ready: ReadySignal
     public let services: [any Service]
     let logger: Logger
 
-    /// Everything that can be wrong before the daemon starts (bad gateways, templates, state).
+    /// Everything that can be wrong before the daemon starts (state, HTTP engine).
     public struct SetupError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public init(configuration loaded: Configuration, options: Options, logger: Logger) throws {
+    /// - Parameter store: the store to use; nil opens the SQLite database of the state directory.
+    public init(runtime initial: Runtime, store given: (any Store)? = nil, options: Options, logger: Logger) throws {
         self.logger = logger
-        let settings = loaded.settings
-        do {
-            database = try AppDatabase.open(directory: settings.stateDirectory)
-        } catch {
-            throw SetupError(description: "\(settings.stateDirectory): cannot open the database: \(error)")
+        let settings = initial.configuration.settings
+        if let given {
+            store = given
+        } else {
+            do {
+                store = try SQLiteStore.open(directory: settings.stateDirectory)
+            } catch {
+                throw SetupError(description: "\(settings.stateDirectory): cannot open the database: \(error)")
+            }
         }
-        let templates: MessageTemplates
-        do {
-            templates = try MessageTemplates(directory: settings.templatesDirectory)
-        } catch {
-            throw SetupError(description: "\(settings.templatesDirectory): \(error)")
-        }
-        let gateways = try Self.gateways(for: loaded)
         do {
             engine = try CurlEngine(settings: settings.delivery)
         } catch {
             throw SetupError(description: "HTTP engine: \(error)")
         }
-        configuration = LiveConfiguration(loaded)
+        let runtime = LiveConfiguration(initial)
+        self.runtime = runtime
         let clock = options.clock
-        // Leases guard against a crashed process, in real time: on a fast virtual clock they
-        // must last as many virtual seconds as real ones pass meanwhile.
-        var dispatchSettings = settings.dispatch
-        dispatchSettings.leaseSeconds *= clock.rate
-        let alerts = OfficeAlerts(database: database, templates: templates, configuration: configuration, clock: clock,
-                                  logger: logger.with(label: "alerts"))
-        dispatcher = Dispatcher(database: database, gateways: gateways, transport: engine,
-                                policy: DispatchPolicy(settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
-                                                       robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name))),
-                                logger: logger, clock: { clock.now }, hooks: alerts.hooks, metrics: options.metrics)
-        let router = EventRouter(templates: templates, logger: logger)
+        self.clock = clock
+        let store = self.store
+        let pausedNames = LiveConfiguration<Set<String>>([])
+        let alerts = OfficeAlerts(store: store, runtime: runtime, clock: clock, logger: logger.with(label: "alerts"),
+                                  paused: { pausedNames.current })
+        let dispatcher = Dispatcher(store: store, runtime: { runtime.current.dispatch }, transport: engine, logger: logger, clock: clock,
+                                    hooks: Self.hooks(alerts, pausedNames: pausedNames), metrics: options.metrics)
+        self.dispatcher = dispatcher
         let enqueued = WakeSignal()
-        let ledgerArrived = WakeSignal()
-        let scheduler = SchedulerService(database: database, configuration: configuration, settings: settings.scheduler, clock: clock,
-                                         tickSeconds: options.tickSeconds,
-                                         route: { events, config, ledger, now in router.route(events, configuration: config, ledger: ledger, now: now) },
-                                         logger: logger, enqueued: enqueued, wake: ledgerArrived)
-        let inbox = LedgerInboxService(service: LedgerService(database: database, logger: logger),
-                                       directory: settings.ledgerInbox,
-                                       configuration: configuration, clock: clock, intervalSeconds: options.inboxSeconds,
-                                       onImport: { ledgerArrived.signal() })
-        let dispatcher = self.dispatcher
-        let live = configuration
+        let schedulerWake = WakeSignal()
+        let scheduler = SchedulerService(
+            store: store, runtime: runtime, clock: clock, tickSeconds: options.tickSeconds,
+            route: { events, current, ledger, now in
+                EventRouter(templates: current.templates, logger: logger).route(events, configuration: current.configuration, ledger: ledger, now: now)
+            },
+            logger: logger, enqueued: enqueued, wake: schedulerWake)
+        let inbox = LedgerInboxService(service: LedgerService(store: store, logger: logger), runtime: runtime, clock: clock,
+                                       intervalSeconds: options.inboxSeconds, onImport: { schedulerWake.signal() })
         let notifier = options.notifier
-        let reload = ReloadService(path: options.configPath, configuration: configuration, logger: logger,
+        let reload = ReloadService(path: options.configPath, runtime: runtime, logger: logger,
                                    willReload: { notifier.reloading() }) { ok in
-            // Whether or not the new configuration was taken, the daemon runs on: READY again.
+            // Whether or not the new runtime was taken, the daemon runs on: READY again.
             notifier.ready(status: ok ? "configuration reloaded" : "reload refused; running on the previous configuration")
-            guard ok else { return }
-            do {
-                dispatcher.replaceGateways(try Self.gateways(for: live.current))
-            } catch {
-                logger.error("gateways not replaced after reload", metadata: ["error": "\(error)"])
+            if ok {
+                // Unrouted events are routed again, and messages waiting for a gateway looked at.
+                schedulerWake.signal()
+                enqueued.signal()
             }
         }
-        let database = self.database
-        let systemd = SystemdService(notifier: notifier, logger: logger) {
-            let counts = (try? database.outboxCounts()) ?? [:]
-            return "pending \(counts[.pending] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
+        let ready = ReadySignal()
+        self.ready = ready
+        let systemd = SystemdService(notifier: notifier, logger: logger, ready: ready) {
+            let counts = (try? await store.outboxCounts()) ?? [:]
+            var status = "pending \(counts[.pending] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
+            let paused = dispatcher.pausedGateways.map(\.name)
+            if !paused.isEmpty { status += "; PAUSED: " + paused.joined(separator: ", ") }
+            return status
         }
         services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger), reload, systemd]
     }
 
-    /// The configured gateways, or every problem with them.
-    public static func gateways(for configuration: Configuration) throws -> [String: any Gateway] {
-        let settings = configuration.settings
-        let factory = GatewayFactory(engine: settings.delivery, sms: SMSTextRules(signature: settings.sms.signature, maxSegments: settings.sms.maxSegments))
-        do {
-            return try factory.gateways(endpoints: settings.endpoints, smsGateways: settings.gateways)
-        } catch {
-            throw SetupError(description: error.description)
-        }
+    /// The dispatcher's hooks: office alerts, and the set of paused gateways they avoid.
+    static func hooks(_ alerts: OfficeAlerts, pausedNames: LiveConfiguration<Set<String>>) -> Dispatcher<DaemonClock>.Hooks {
+        Dispatcher<DaemonClock>.Hooks(
+            dead: { message, reason in await alerts.dead(message, reason: reason) },
+            paused: { health, reason in
+                pausedNames.replace(with: pausedNames.current.union([health.name]))
+                await alerts.paused(health, reason: reason)
+            },
+            resumed: { name in pausedNames.replace(with: pausedNames.current.subtracting([name])) })
     }
 
     /// The service group that runs until SIGTERM or SIGINT (when `handlingSignals`; tests

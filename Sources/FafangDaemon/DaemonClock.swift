@@ -1,10 +1,11 @@
+import FafangCore
 import Foundation
 import Synchronization
 
 /// The daemon's idea of time. Real time in production; a virtual clock that runs `rate` times
 /// faster from a chosen start for rehearsing a budget year (`--clock-start`, `--clock-rate`),
 /// and in tests.
-public final class DaemonClock: Sendable {
+public final class DaemonClock: InstantClock {
     private let origin: Date
     private let startedAt: Date
     /// Virtual seconds per real second.

@@ -1,6 +1,5 @@
 import FafangConfig
 import FafangCore
-import FafangStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -9,16 +8,17 @@ import UnixSignals
 /// Runs the dispatcher until shutdown; on SIGTERM it finishes the batch in flight (sends are not
 /// cut off) and returns, leaving the rest pending for the next start.
 ///
-/// When nothing is due it sleeps until the next row falls due (at most `maximumIdleSeconds` of
-/// real time), or until the scheduler or the inbox wakes it: no polling while idle.
+/// When nothing is due it sleeps until the next message falls due (at most `maximumIdleSeconds`
+/// of real time), or until the scheduler or the inbox wakes it: no polling while idle.
 public struct DispatcherService: Service {
-    let dispatcher: Dispatcher
+    let dispatcher: Dispatcher<DaemonClock>
     let clock: DaemonClock
     let wake: WakeSignal
     let logger: Logger
     let maximumIdleSeconds: Double
 
-    public init(dispatcher: Dispatcher, clock: DaemonClock, wake: WakeSignal = WakeSignal(), logger: Logger, maximumIdleSeconds: Double = 30) {
+    public init(dispatcher: Dispatcher<DaemonClock>, clock: DaemonClock, wake: WakeSignal = WakeSignal(), logger: Logger,
+                maximumIdleSeconds: Double = 30) {
         self.dispatcher = dispatcher
         self.clock = clock
         self.wake = wake
@@ -36,8 +36,8 @@ public struct DispatcherService: Service {
                 claimed = 0
             }
             if claimed == 0 {
-                // Real seconds until the next due row, from the daemon clock's virtual time.
-                let next = (try? dispatcher.database.nextDue()) ?? nil
+                // Real seconds until the next due message, from the daemon clock's virtual time.
+                let next = (try? await dispatcher.store.nextDue()) ?? nil
                 let virtualWait = next.map { max(0, $0.timeIntervalSince(clock.now)) } ?? .infinity
                 let realWait = min(maximumIdleSeconds, max(0.01, virtualWait / clock.rate))
                 await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(Int(realWait * 1000))) }
@@ -50,67 +50,68 @@ public struct DispatcherService: Service {
 /// Imports ledger files dropped into the inbox directory, every `intervalSeconds`.
 public struct LedgerInboxService: Service {
     let service: LedgerService
-    let directory: String
-    let configuration: LiveConfiguration<Configuration>
+    let runtime: LiveConfiguration<Runtime>
     let clock: DaemonClock
     let intervalSeconds: TimeInterval
     let onImport: @Sendable () -> Void
 
     /// - Parameter onImport: called after a file was imported (the daemon runs the scheduler then).
-    public init(service: LedgerService, directory: String, configuration: LiveConfiguration<Configuration>, clock: DaemonClock,
-                intervalSeconds: TimeInterval, onImport: @escaping @Sendable () -> Void = {}) {
+    public init(service: LedgerService, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, intervalSeconds: TimeInterval,
+                onImport: @escaping @Sendable () -> Void = {}) {
         self.service = service
-        self.directory = directory
-        self.configuration = configuration
+        self.runtime = runtime
         self.clock = clock
         self.intervalSeconds = intervalSeconds
         self.onImport = onImport
     }
 
     public func run() async throws {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if !service.processInbox(directory, configuration: configuration.current, now: clock.now).isEmpty { onImport() }
+            let configuration = runtime.current.configuration
+            let directory = configuration.settings.ledgerInbox
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if !(await service.processInbox(directory, configuration: configuration, now: clock.now)).isEmpty { onImport() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(intervalSeconds)) }
         }
     }
 }
 
-/// Re-reads the configuration on SIGHUP: validated first; on any error the old configuration
-/// stays in force and every problem is logged.
+/// Re-reads the configuration on SIGHUP and builds a whole new runtime (configuration,
+/// templates, gateways, policies) with the code `fafang check` runs: on any error the old
+/// runtime stays in force, every problem logged; otherwise the new one replaces it at once.
 public struct ReloadService: Service {
     let path: String
-    let configuration: LiveConfiguration<Configuration>
+    let runtime: LiveConfiguration<Runtime>
     let logger: Logger
     let willReload: @Sendable () -> Void
     let onReload: @Sendable (Bool) -> Void
 
     /// - Parameters:
     ///   - willReload: called before each reload (the daemon tells systemd RELOADING=1).
-    ///   - onReload: called after, with whether the new configuration was taken.
-    public init(path: String, configuration: LiveConfiguration<Configuration>, logger: Logger,
+    ///   - onReload: called after, with whether the new runtime was taken.
+    public init(path: String, runtime: LiveConfiguration<Runtime>, logger: Logger,
                 willReload: @escaping @Sendable () -> Void = {}, onReload: @escaping @Sendable (Bool) -> Void = { _ in }) {
         self.path = path
-        self.configuration = configuration
+        self.runtime = runtime
         self.logger = logger
         self.willReload = willReload
         self.onReload = onReload
     }
 
-    /// Loads and, if valid, swaps the configuration; returns whether it did.
+    /// Builds and, if valid, swaps the runtime; returns whether it did.
     @discardableResult
     public func reload() -> Bool {
-        let outcome = ConfigLoader.load(path: path)
-        guard let loaded = outcome.configuration else {
-            for diagnostic in outcome.errors {
+        let load = Runtime.load(path: path, clockRate: runtime.current.clockRate)
+        guard let fresh = load.runtime else {
+            for diagnostic in load.errors {
                 logger.error("configuration error", metadata: ["config.problem": "\(diagnostic.description)"])
             }
-            logger.error("reload refused: keeping the previous configuration", metadata: ["config.errors": "\(outcome.errors.count)"])
+            logger.error("reload refused: keeping the previous configuration", metadata: ["config.errors": "\(load.errors.count)"])
             return false
         }
-        configuration.replace(with: loaded)
-        logger.notice("configuration reloaded", metadata: ["config.projects": "\(loaded.projects.count)",
-                                                          "config.warnings": "\(outcome.warnings.count)"])
+        runtime.replace(with: fresh)
+        logger.notice("configuration reloaded", metadata: ["config.projects": "\(fresh.configuration.projects.count)",
+                                                          "config.warnings": "\(load.warnings.count)"])
         return true
     }
 

@@ -1,311 +1,430 @@
 import FafangCore
 import FafangDelivery
-import FafangStore
 import Foundation
 import Logging
 import Synchronization
 
-/// Sends what the outbox holds: claims due rows in batches under a lease, holds SMS in quiet
-/// hours and anything over a rate limit, groups a village's alerts into one digest, sends through
-/// the gateway and the HTTP engine, records every attempt, and retries, gives up or pauses a
-/// failing gateway as `DispatchPolicy` decides.
-public final class Dispatcher: Sendable {
-    /// Told when a message is given up, and when a gateway is paused (the daemon alerts the office).
+/// Sends what the outbox holds: claims due messages in batches under a lease, holds SMS in quiet
+/// hours and anything over a rate limit, groups a village's alerts into one digest and a cloud
+/// SMS gateway's messages into batches, sends through the gateway and the HTTP engine, and
+/// writes what `MessageLifecycle` makes of each result, with every attempt. A gateway that keeps
+/// failing is paused as `GatewayHealth` decides, probed while paused and resumed on success.
+///
+/// Generic over the clock that schedules (the daemon's, virtual in rehearsals); transport
+/// timestamps given to gateways are always wall-clock time.
+public final class Dispatcher<Clock: InstantClock>: Sendable {
+    /// Told when a message is given up, and when a gateway is paused or resumed (the daemon
+    /// alerts the office).
     public struct Hooks: Sendable {
-        public var dead: @Sendable (OutboxRecord, String) async -> Void
-        public var paused: @Sendable (String, String) async -> Void
+        public var dead: @Sendable (OutboxMessage, String) async -> Void
+        public var paused: @Sendable (GatewayHealth, String) async -> Void
+        public var resumed: @Sendable (String) async -> Void
 
-        public init(dead: @escaping @Sendable (OutboxRecord, String) async -> Void = { _, _ in },
-                    paused: @escaping @Sendable (String, String) async -> Void = { _, _ in }) {
+        public init(dead: @escaping @Sendable (OutboxMessage, String) async -> Void = { _, _ in },
+                    paused: @escaping @Sendable (GatewayHealth, String) async -> Void = { _, _ in },
+                    resumed: @escaping @Sendable (String) async -> Void = { _ in }) {
             self.dead = dead
             self.paused = paused
+            self.resumed = resumed
         }
     }
 
-    let database: AppDatabase
-    private let gateways: LiveConfiguration<[String: any Gateway]>
+    public let store: any Store
+    let runtime: @Sendable () -> DispatchRuntime
     let transport: any HTTPTransport
-    let owner: String
+    /// This instance's lease owner: random, so two processes (or a restarted one) never share it.
+    public let owner: String
     let logger: Logger
-    let clock: @Sendable () -> Date
+    let clock: Clock
     let random: @Sendable () -> Double
     let hooks: Hooks
-    let settings: DispatchSettings
     let metrics: any DeliveryMetrics
-    private let policy: Mutex<DispatchPolicy>
-    /// Gateways whose last round failed (their `failing_since` is set in the store).
-    private let failing = Mutex<Set<String>>([])
+    private let policy: Mutex<DispatchPolicy?>
+    /// Gateways' health, read from the store at the first round and written through.
+    private let health = Mutex<[String: GatewayHealth]?>(nil)
 
-    public init(database: AppDatabase, gateways: [String: any Gateway], transport: any HTTPTransport, policy: DispatchPolicy,
-                owner: String = "fafang-\(ProcessInfo.processInfo.processIdentifier)", logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                hooks: Hooks = Hooks(), metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
-        self.database = database
-        self.gateways = LiveConfiguration(gateways)
+    public init(store: any Store, runtime: @escaping @Sendable () -> DispatchRuntime, transport: any HTTPTransport,
+                owner: String = InstanceID.make(), logger: Logger, clock: Clock,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, hooks: Hooks = Hooks(),
+                metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
+        self.store = store
+        self.runtime = runtime
         self.transport = transport
         self.owner = owner
         self.logger = logger
         self.clock = clock
         self.random = random
         self.hooks = hooks
-        self.settings = policy.settings
         self.metrics = metrics
-        self.policy = Mutex(policy)
+        self.policy = Mutex(nil)
     }
 
-    /// Swaps the gateways (after a configuration reload); sends in flight finish on the old ones.
-    public func replaceGateways(_ newGateways: [String: any Gateway]) { gateways.replace(with: newGateways) }
-
-    /// Claims one batch and sends it; returns how many rows were claimed (0: nothing due).
+    /// Claims one batch (and any probe due) and sends it; returns how many messages were claimed
+    /// (0: nothing due).
     @discardableResult
     public func runOnce() async throws -> Int {
-        let rows = try database.claim(limit: settings.batchSize, owner: owner, now: clock(), lease: settings.leaseSeconds)
-        guard !rows.isEmpty else { return 0 }
-        let groups = Self.digestGroups(rows)
+        let current = runtime()
+        try await prepare(current)
+        let now = clock.now
+        var messages = try await store.claim(limit: current.settings.batchSize, owner: owner, now: now, lease: current.settings.leaseSeconds)
+        messages += try await claimProbes(current, now: now)
+        guard !messages.isEmpty else { return 0 }
+        let groups = Self.groups(messages, gateways: current.gateways)
         let round = Round()
         await withTaskGroup(of: Void.self) { group in
             var running = 0
-            for rows in groups {
-                if running >= settings.concurrency {
+            for messages in groups {
+                if running >= current.settings.concurrency {
                     await group.next()
                     running -= 1
                 }
-                group.addTask { await self.process(rows, into: round) }
+                group.addTask { await self.process(messages, runtime: current, into: round) }
                 running += 1
             }
         }
-        await flush(round)
-        return rows.count
+        await flush(round, runtime: current)
+        return messages.count
     }
 
-    /// Rows in claim order, a village's alerts to one endpoint gathered into one group.
-    static func digestGroups(_ rows: [OutboxRecord]) -> [[OutboxRecord]] {
-        var groups: [[OutboxRecord]] = []
-        var index: [String: Int] = [:]
-        let digest = Set(DispatchPolicy.digestKinds.map(\.rawValue))
-        for row in rows {
-            guard row.channel == Channel.webhook.rawValue, digest.contains(row.kind) else {
-                groups.append([row])
+    /// Reads the rate-limit windows and the gateways' health from the store the first time, and
+    /// takes the runtime's settings every time (a reload may have changed them).
+    private func prepare(_ current: DispatchRuntime) async throws {
+        if policy.withLock({ $0 == nil }) {
+            var fresh = DispatchPolicy(settings: current.settings, quietHours: current.quietHours, zone: current.zone, robots: current.robots)
+            fresh.seed(try await store.recentAttempts(since: clock.now.addingTimeInterval(-86_400)))
+            policy.withLock { if $0 == nil { $0 = fresh } }
+        }
+        policy.withLock { $0?.adopt(settings: current.settings, quietHours: current.quietHours, zone: current.zone, robots: current.robots) }
+        if health.withLock({ $0 == nil }) {
+            let known = try await store.gatewayHealth()
+            health.withLock { if $0 == nil { $0 = Dictionary(known.map { ($0.name, $0) }) { $1 } } }
+        }
+    }
+
+    /// One due message of each gateway that is paused for failing and whose probe time came.
+    private func claimProbes(_ current: DispatchRuntime, now: Date) async throws -> [OutboxMessage] {
+        let due = health.withLock { ($0 ?? [:]).values.filter { $0.probeDue(now: now) } }
+        var probes: [OutboxMessage] = []
+        for var gateway in due.sorted(by: { $0.name < $1.name }) {
+            guard let probe = try await store.claimProbe(gateway: gateway.name, owner: owner, now: now, lease: current.settings.leaseSeconds)
+            else { continue }
+            gateway.probing(now: now, rules: current.settings.health)
+            try await store.save(gateway, requeueWaitingAt: nil)
+            health.withLock { $0?[gateway.name] = gateway }
+            logger.notice("probing a paused gateway", metadata: ["delivery.gateway": "\(gateway.name)", "outbox.id": "\(probe.id)"])
+            probes.append(probe)
+        }
+        return probes
+    }
+
+    /// Messages in claim order, gathered into what goes in one request: a village's alerts to
+    /// one endpoint (a digest), and a cloud SMS gateway's messages of one kind up to its batch
+    /// limit; every other message alone.
+    static func groups(_ messages: [OutboxMessage], gateways: [String: any Gateway]) -> [[OutboxMessage]] {
+        var groups: [[OutboxMessage]] = []
+        var open: [String: Int] = [:]
+        for message in messages {
+            let key: String
+            let limit: Int
+            if message.channel == .webhook, DispatchPolicy.digestKinds.contains(message.kind) {
+                key = "d\u{1F}" + message.gateway + "\u{1F}" + message.recipient
+                limit = .max
+            } else if message.channel == .sms, let gateway = gateways[message.gateway], gateway.batchLimit > 1 {
+                key = "b\u{1F}" + message.gateway + "\u{1F}" + message.kind.rawValue
+                limit = gateway.batchLimit
+            } else {
+                groups.append([message])
                 continue
             }
-            let key = row.gateway + "\u{1F}" + row.recipient
-            if let at = index[key] { groups[at].append(row) } else {
-                index[key] = groups.count
-                groups.append([row])
+            if let at = open[key], groups[at].count < limit {
+                groups[at].append(message)
+            } else {
+                open[key] = groups.count
+                groups.append([message])
             }
         }
         return groups
     }
 
-    private func metadata(_ row: OutboxRecord) -> Logger.Metadata {
-        ["outbox.id": "\(row.id ?? 0)", "delivery.channel": "\(row.channel)", "delivery.gateway": "\(row.gateway)",
-         "delivery.recipient": "\(row.maskedRecipient)", "event.kind": "\(row.kind)", "project.code": "\(row.projectCode)"]
+    func process(_ claimed: [OutboxMessage], runtime current: DispatchRuntime, into round: Round) async {
+        let first = claimed[0]
+        let now = clock.now
+        guard let gateway = current.gateways[first.gateway] else {
+            // Kept, not given up: a reload that brings the gateway back sends it.
+            let reason = "no gateway or endpoint named \(first.gateway) in the configuration"
+            for message in claimed { round.add(hold(message, until: now.addingTimeInterval(current.missingGatewayRetrySeconds), reason: reason)) }
+            return
+        }
+        // Gate each message; a digest is one request to its robot, so it is gated once.
+        var sending: [OutboxMessage] = []
+        let isDigest = first.channel == .webhook && DispatchPolicy.digestKinds.contains(first.kind)
+        for message in isDigest ? [first] : claimed {
+            let gate = policy.withLock {
+                $0?.gate(channel: message.channel, gateway: message.gateway, recipient: message.recipient,
+                         firstAttempt: message.attempts == 0, now: now) ?? .send
+            }
+            switch gate {
+            case .send: sending.append(message)
+            case let .hold(until, reason):
+                for held in isDigest ? claimed : [message] { round.add(hold(held, until: until, reason: reason)) }
+            }
+        }
+        guard !sending.isEmpty else { return }
+        if isDigest {
+            sending = claimed
+            let companions = (try? await store.claimCompanions(
+                of: first, kinds: DispatchPolicy.digestKinds, owner: owner, now: now,
+                dueBy: now.addingTimeInterval(current.settings.digestWindowSeconds), lease: current.settings.leaseSeconds,
+                limit: 20)) ?? []
+            sending += companions.filter { companion in !sending.contains { $0.id == companion.id } }
+        }
+        await send(sending, through: gateway, digest: isDigest, into: round)
     }
 
-    /// A completion's log metadata, built only when a line is logged (the logger takes it as an
-    /// autoclosure): at thousands of messages a second, building it for nothing costs.
+    private func send(_ messages: [OutboxMessage], through gateway: any Gateway, digest: Bool, into round: Round) async {
+        let started = Date()
+        let outbound: [OutboundMessage]
+        let request: HTTPRequest
+        do {
+            outbound = try Self.outbound(messages, digest: digest)
+            request = try gateway.request(for: outbound, now: started)
+        } catch {
+            let reason = Redaction.text("\(error)")
+            for message in messages {
+                round.add(attempted(message, verdict: .permanent(reason: reason), started: started, elapsed: 0, status: nil, curlCode: nil))
+            }
+            return
+        }
+        let outcome = await transport.send(request)
+        let elapsed = Date().timeIntervalSince(started)
+        metrics.observeAttempt(channel: messages[0].channel.rawValue, gateway: gateway.name,
+                               duration: .nanoseconds(Int64(max(0, elapsed) * 1e9)))
+        var verdicts = gateway.interpret(outcome, for: outbound, now: Date())
+        if digest, let verdict = verdicts.first { verdicts = Array(repeating: verdict, count: messages.count) }
+        let (status, curlCode) = Self.transport(outcome)
+        for (message, verdict) in zip(messages, verdicts) {
+            round.add(attempted(message, verdict: verdict, started: started, elapsed: elapsed, status: status, curlCode: curlCode))
+        }
+    }
+
+    /// What goes to the gateway: each message as it is, or a village digest as one.
+    static func outbound(_ messages: [OutboxMessage], digest: Bool) throws -> [OutboundMessage] {
+        let converted = try messages.map { message -> OutboundMessage in
+            let recipient: Recipient
+            if message.channel == .sms {
+                guard let phone = PhoneNumber(message.recipient) else {
+                    throw GatewayError(gateway: message.gateway, message: "not a mobile number: \(Mask.phone(message.recipient))")
+                }
+                recipient = .phone(phone)
+            } else {
+                recipient = .endpoint(message.recipient)
+            }
+            return OutboundMessage(idempotencyKey: message.idempotencyKey, recipient: recipient, text: message.item.text,
+                                   title: message.item.title, kind: message.kind, templateParameters: message.item.templateParameters)
+        }
+        guard digest, converted.count > 1, var first = converted.first else { return converted }
+        // A digest's key follows the set of messages it carries: stable when regrouped, new when its content differs.
+        first.idempotencyKey = IdempotencyKey.digest(of: messages.map(\.idempotencyKey))
+        first.text = converted.map(\.text).joined(separator: "\n\n———\n\n")
+        first.title = "\(converted.count)条提醒"
+        return [first]
+    }
+
+    private func hold(_ message: OutboxMessage, until: Date, reason: String) -> Completion {
+        var lifecycle = MessageLifecycle(message, clock: clock)
+        let action = lifecycle.deferred(until: until, reason: reason, by: owner)
+        return Completion(before: message, after: lifecycle.message, action: action, event: .deferred(until: until, reason: reason),
+                          attempt: nil, verdict: nil)
+    }
+
+    private func attempted(_ message: OutboxMessage, verdict: DeliveryVerdict, started: Date, elapsed: TimeInterval, status: Int?,
+                           curlCode: Int?) -> Completion {
+        var lifecycle = MessageLifecycle(message, clock: clock)
+        let action = lifecycle.attempted(verdict, by: owner, retry: runtime().settings.retry, random: random())
+        let attempt = DeliveryAttempt(outboxID: message.id, number: lifecycle.message.attempts, startedAt: clock.now.addingTimeInterval(-elapsed),
+                                      durationMilliseconds: Int(elapsed * 1000), httpStatus: status, curlCode: curlCode,
+                                      verdict: verdict.name, detail: Redaction.text(verdict.reason))
+        return Completion(before: message, after: lifecycle.message, action: action, event: .attempted(verdict), attempt: attempt,
+                          verdict: verdict)
+    }
+
+    /// The HTTP status, or curl's code when no response came.
+    static func transport(_ outcome: HTTPOutcome) -> (Int?, Int?) {
+        switch outcome.result {
+        case let .success(response): return (response.status, 0)
+        case let .failure(error): return (nil, Int(error.code))
+        }
+    }
+
+    /// Writes a round's transitions in one transaction (a message that moved meanwhile, e.g. a
+    /// report overtook its result, has its event applied again to what it now is), then logs,
+    /// counts, tells the office of dead messages and notes each gateway's health.
+    private func flush(_ round: Round, runtime current: DispatchRuntime) async {
+        var pending = round.all.filter { if case .persist = $0.action { true } else { false } }
+        var written: [Completion] = []
+        for _ in 0..<3 where !pending.isEmpty {
+            let changes = pending.map { MessageChange(from: $0.before, to: $0.after, attempt: $0.attempt) }
+            let results: [OutboxMessage?]
+            do {
+                results = try await store.commit(changes)
+            } catch {
+                logger.error("could not record a round's results; its messages return when their leases expire", metadata: ["error": "\(error)"])
+                return
+            }
+            var again: [Completion] = []
+            for (completion, moved) in zip(pending, results) {
+                guard let moved else {
+                    written.append(completion)
+                    continue
+                }
+                if let retried = reapply(completion, to: moved) { again.append(retried) } else {
+                    logger.warning("lease lost before the result was recorded", metadata: metadata(completion))
+                }
+            }
+            pending = again
+        }
+        var deadMessages: [(OutboxMessage, String)] = []
+        var verdicts: [String: [DeliveryVerdict]] = [:]
+        for completion in written {
+            log(completion)
+            if case let .persist(.dead(reason)) = completion.action { deadMessages.append((completion.after, reason)) }
+        }
+        for completion in round.all {
+            if let verdict = completion.verdict { verdicts[completion.before.gateway, default: []].append(verdict) }
+        }
+        for (gateway, list) in verdicts.sorted(by: { $0.key < $1.key }) { await noteHealth(gateway: gateway, verdicts: list, rules: current.settings.health) }
+        for (message, reason) in deadMessages { await hooks.dead(message, reason) }
+    }
+
+    /// The same event applied to the message as it now is; nil when there is nothing to write.
+    private func reapply(_ completion: Completion, to moved: OutboxMessage) -> Completion? {
+        var lifecycle = MessageLifecycle(moved, clock: clock)
+        let action: MessageAction
+        switch completion.event {
+        case let .deferred(until, reason): action = lifecycle.deferred(until: until, reason: reason, by: owner)
+        case let .attempted(verdict): action = lifecycle.attempted(verdict, by: owner, retry: runtime().settings.retry, random: random())
+        }
+        guard case .persist = action else { return nil }
+        var attempt = completion.attempt
+        attempt?.number = lifecycle.message.attempts
+        return Completion(before: moved, after: lifecycle.message, action: action, event: completion.event, attempt: attempt,
+                          verdict: completion.verdict)
+    }
+
+    private func log(_ completion: Completion) {
+        let message = completion.after
+        let channel = message.channel.rawValue
+        guard case let .persist(outcome) = completion.action else { return }
+        switch outcome {
+        case .sent:
+            logger.info("sent", metadata: metadata(completion))
+            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .sent)
+        case .delivered:
+            logger.info("delivered", metadata: metadata(completion))
+            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .delivered)
+        case let .retry(at, reason):
+            logger.notice("will retry", metadata: metadata(completion).merging(["outbox.retry_at": "\(at)", "reason": "\(reason)"]) { $1 })
+            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .retry)
+        case let .dead(reason):
+            logger.error("given up", metadata: metadata(completion).merging(["reason": "\(reason)"]) { $1 })
+            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .dead)
+        case let .held(until, reason):
+            logger.debug("held", metadata: metadata(completion).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 })
+        case .kept:
+            logger.info("attempt recorded; a delivery report had settled it", metadata: metadata(completion))
+        case .failed, .requeued:
+            break
+        }
+    }
+
+    /// A round through a gateway succeeded if any of its messages got through or was refused for
+    /// itself (the gateway answered); it failed if every one was a retryable failure.
+    private func noteHealth(gateway: String, verdicts: [DeliveryVerdict], rules: HealthRules) async {
+        let now = clock.now
+        var record = health.withLock { $0?[gateway] } ?? GatewayHealth(name: gateway)
+        let before = record
+        let action: GatewayHealth.Action
+        if let failure = verdicts.first(where: \.isRetryable), verdicts.allSatisfy(\.isRetryable) {
+            action = record.failed(reason: failure.reason, now: now, rules: rules)
+        } else {
+            action = record.succeeded()
+        }
+        guard record != before else { return }
+        health.withLock { $0?[gateway] = record }
+        do {
+            try await store.save(record, requeueWaitingAt: action == .resumed ? now : nil)
+        } catch {
+            logger.error("could not record a gateway's health", metadata: ["delivery.gateway": "\(gateway)", "error": "\(error)"])
+        }
+        switch action {
+        case .none: break
+        case let .paused(reason):
+            logger.critical("gateway paused", metadata: ["delivery.gateway": "\(gateway)", "reason": "\(reason)"])
+            await hooks.paused(record, reason)
+        case .resumed:
+            logger.notice("gateway resumed: a probe got through", metadata: ["delivery.gateway": "\(gateway)"])
+            await hooks.resumed(gateway)
+        }
+    }
+
+    /// Gateways paused now (for systemd's STATUS and the metrics).
+    public var pausedGateways: [GatewayHealth] {
+        health.withLock { ($0 ?? [:]).values.filter(\.isPaused).sorted { $0.name < $1.name } }
+    }
+
     private func metadata(_ completion: Completion) -> Logger.Metadata {
-        var meta = metadata(completion.row)
+        let message = completion.after
+        var meta: Logger.Metadata = [
+            "outbox.id": "\(message.id)", "delivery.channel": "\(message.channel.rawValue)", "delivery.gateway": "\(message.gateway)",
+            "delivery.recipient": "\(message.maskedRecipient)", "event.kind": "\(message.kind.rawValue)",
+            "project.code": "\(message.projectCode)",
+        ]
         if let attempt = completion.attempt {
             meta["http.status"] = attempt.httpStatus.map { "\($0)" }
             meta["curl.code"] = attempt.curlCode.map { "\($0)" }
-            meta["delivery.attempt"] = "\(completion.row.attempts + 1)"
+            meta["delivery.attempt"] = "\(attempt.number)"
         }
-        return meta.merging(completion.extra) { $1 }
-    }
-
-    func process(_ claimed: [OutboxRecord], into round: Round) async {
-        let row = claimed[0]
-        let now = clock()
-        let channel = row.outboxChannel ?? .webhook
-        let gate = policy.withLock {
-            $0.gate(channel: channel, gateway: row.gateway, recipient: row.recipient, firstAttempt: row.attempts == 0, now: now)
-        }
-        if case let .hold(until, reason) = gate {
-            for held in claimed {
-                round.add(Completion(row: held, attempt: nil, result: .deferred(until: until), verdict: nil,
-                                     extra: ["outbox.until": "\(until)", "reason": "\(reason)"]))
-            }
-            return
-        }
-        guard let gateway = gateways.current[row.gateway] else {
-            giveUp(claimed, reason: "no gateway or endpoint named \(row.gateway) in the configuration", now: now, into: round)
-            return
-        }
-        var group = claimed
-        if channel == .webhook, let kind = DueEvent.Kind(rawValue: row.kind), DispatchPolicy.digestKinds.contains(kind) {
-            let companions = (try? database.claimCompanions(of: row, kinds: DispatchPolicy.digestKinds.map(\.rawValue), owner: owner,
-                                                             now: now, dueBy: now.addingTimeInterval(settings.digestWindowSeconds),
-                                                             lease: settings.leaseSeconds)) ?? []
-            group += companions
-        }
-        let message: OutboundMessage
-        do {
-            message = try outbound(group, channel: channel)
-        } catch {
-            giveUp(group, reason: "\(error)", now: now, into: round)
-            return
-        }
-        let request: HTTPRequest
-        do {
-            request = try gateway.request(for: message, now: now)
-        } catch {
-            giveUp(group, reason: error.description, now: now, into: round)
-            return
-        }
-        let started = Date()
-        let outcome = await transport.send(request)
-        let elapsed = Date().timeIntervalSince(started)
-        let finished = clock()
-        metrics.observeAttempt(channel: row.channel, gateway: row.gateway, duration: .nanoseconds(Int64(max(0, elapsed) * 1e9)))
-        let verdict = gateway.interpret(outcome, for: message, now: finished)
-        record(group, outcome: outcome, verdict: verdict, started: now, elapsed: elapsed, now: finished, into: round)
-    }
-
-    /// The message for a row, or for a village digest of several.
-    private func outbound(_ group: [OutboxRecord], channel: Channel) throws -> OutboundMessage {
-        let first = group[0]
-        let recipient: Recipient
-        if channel == .sms {
-            guard let phone = PhoneNumber(first.recipient) else {
-                throw GatewayError(gateway: first.gateway, message: "not a mobile number: \(Mask.phone(first.recipient))")
-            }
-            recipient = .phone(phone)
-        } else {
-            recipient = .endpoint(first.recipient)
-        }
-        if group.count == 1 {
-            return OutboundMessage(idempotencyKey: first.idempotencyKey, recipient: recipient, text: first.text, title: first.title)
-        }
-        // A digest keeps a stable key: the same rows always make the same key.
-        let key = first.idempotencyKey + "+" + String(group.count - 1)
-        let text = group.map(\.text).joined(separator: "\n\n———\n\n")
-        return OutboundMessage(idempotencyKey: key, recipient: recipient, text: text, title: "\(group.count)条提醒")
-    }
-
-    private func record(_ group: [OutboxRecord], outcome: HTTPOutcome, verdict: DeliveryVerdict, started: Date, elapsed: TimeInterval,
-                        now: Date, into round: Round) {
-        let (status, curlCode, detail) = Self.describe(outcome, verdict)
-        let verdictName: String
-        switch verdict {
-        case .delivered: verdictName = "delivered"
-        case .retry: verdictName = "retry"
-        case .permanent: verdictName = "permanent"
-        }
-        for row in group {
-            guard let id = row.id else { continue }
-            var result = policy.withLock { $0.after(verdict, attempts: row.attempts + 1, now: now, random: random()) }
-            // A robot or webhook that answered success has delivered: no receipt will follow.
-            if row.channel == Channel.webhook.rawValue, case let .sent(reference) = result { result = .delivered(reference: reference) }
-            let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: started, durationMilliseconds: Int(elapsed * 1000),
-                                        httpStatus: status, curlCode: curlCode, verdict: verdictName, detail: detail)
-            round.add(Completion(row: row, attempt: attempt, result: result, verdict: verdict))
-        }
-    }
-
-    /// Writes a round's results in one transaction, then logs, counts, tells the office of dead
-    /// messages and notes each gateway's health.
-    private func flush(_ round: Round) async {
-        let completions = round.all
-        guard !completions.isEmpty else { return }
-        let now = clock()
-        let items = completions.compactMap { completion in
-            completion.row.id.map { AppDatabase.Finish(id: $0, attempt: completion.attempt, result: completion.result) }
-        }
-        let kept: [Bool]
-        do {
-            kept = try database.finish(items, owner: owner, now: now)
-        } catch {
-            logger.error("could not record a round's results; its rows return when their leases expire", metadata: ["error": "\(error)"])
-            return
-        }
-        var deadRows: [(OutboxRecord, String)] = []
-        var health: [String: DeliveryVerdict] = [:]
-        for (completion, wasKept) in zip(completions, kept) {
-            let row = completion.row
-            guard wasKept else {
-                logger.warning("lease lost before the result was recorded", metadata: metadata(completion))
-                continue
-            }
-            switch completion.result {
-            case .sent:
-                logger.info("sent", metadata: metadata(completion))
-                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .sent)
-            case .delivered:
-                logger.info("delivered", metadata: metadata(completion))
-                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .delivered)
-            case let .retry(at, error):
-                logger.notice("will retry", metadata: metadata(completion).merging(["outbox.retry_at": "\(at)", "reason": "\(error)"]) { $1 })
-                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .retry)
-            case let .dead(error):
-                logger.error("given up", metadata: metadata(completion).merging(["reason": "\(error)"]) { $1 })
-                metrics.countMessage(channel: row.channel, gateway: row.gateway, outcome: .dead)
-                deadRows.append((row, error))
-            case .deferred:
-                logger.debug("held", metadata: metadata(completion))
-            }
-            // A gateway's round counts as a success if any of its messages got through.
-            if let verdict = completion.verdict {
-                if case .retry = health[row.gateway] ?? .retry(reason: "", after: nil) { health[row.gateway] = verdict }
-            }
-        }
-        for (gateway, verdict) in health.sorted(by: { $0.key < $1.key }) { await noteHealth(gateway: gateway, verdict: verdict, now: now) }
-        for (row, reason) in deadRows { await hooks.dead(row, reason) }
-    }
-
-    /// A gateway that answers with retryable failures only, for longer than the configured
-    /// time, is paused and the office told; any success clears it.
-    private func noteHealth(gateway: String, verdict: DeliveryVerdict, now: Date) async {
-        switch verdict {
-        case .delivered, .permanent:
-            // Only a gateway known to be failing needs its record cleared.
-            if failing.withLock({ $0.remove(gateway) }) != nil { try? database.noteSuccess(gateway: gateway) }
-        case .retry:
-            failing.withLock { _ = $0.insert(gateway) }
-            guard let since = try? database.noteFailure(gateway: gateway, now: now),
-                  now.timeIntervalSince(since) >= settings.pauseAfterFailingSeconds
-            else { return }
-            let reason = "failing since \(since) without a success"
-            if (try? database.pause(gateway: gateway, reason: reason, now: now)) == true {
-                logger.critical("gateway paused", metadata: ["delivery.gateway": "\(gateway)", "reason": "\(reason)"])
-                await hooks.paused(gateway, reason)
-            }
-        }
-    }
-
-    private func giveUp(_ group: [OutboxRecord], reason: String, now: Date, into round: Round) {
-        let text = Redaction.text(reason)
-        for row in group {
-            guard let id = row.id else { continue }
-            let attempt = AttemptRecord(outboxID: id, number: 0, startedAt: now, durationMilliseconds: 0, httpStatus: nil, curlCode: nil,
-                                        verdict: "permanent", detail: text)
-            round.add(Completion(row: row, attempt: attempt, result: .dead(error: text), verdict: nil))
-        }
-    }
-
-    static func describe(_ outcome: HTTPOutcome, _ verdict: DeliveryVerdict) -> (Int?, Int?, String) {
-        let reason: String
-        switch verdict {
-        case let .delivered(reference): reason = reference.map { "accepted, reference \($0)" } ?? "accepted"
-        case let .retry(text, _): reason = text
-        case let .permanent(text): reason = text
-        }
-        switch outcome.result {
-        case let .success(response): return (response.status, 0, Redaction.text(reason))
-        case let .failure(error): return (nil, Int(error.code), Redaction.text(reason))
-        }
+        return meta
     }
 }
 
-/// What became of one row in a round, recorded with the others in one transaction.
+/// What the dispatcher works with, taken whole from the running `Runtime` each round.
+public struct DispatchRuntime: Sendable {
+    public var gateways: [String: any Gateway]
+    public var settings: DispatchSettings
+    public var quietHours: QuietHours
+    public var zone: TimeZone
+    /// Group robots (DingTalk, WeCom, Feishu): the per-minute limit applies to these.
+    public var robots: Set<String>
+    /// How long a message whose gateway is not configured waits before it is looked at again.
+    public var missingGatewayRetrySeconds: TimeInterval
+
+    public init(gateways: [String: any Gateway], settings: DispatchSettings, quietHours: QuietHours, zone: TimeZone, robots: Set<String>,
+                missingGatewayRetrySeconds: TimeInterval = 600) {
+        self.gateways = gateways
+        self.settings = settings
+        self.quietHours = quietHours
+        self.zone = zone
+        self.robots = robots
+        self.missingGatewayRetrySeconds = missingGatewayRetrySeconds
+    }
+}
+
+/// What became of one message in a round, written with the others in one transaction.
 struct Completion: Sendable {
-    var row: OutboxRecord
-    var attempt: AttemptRecord?
-    var result: AppDatabase.AttemptResult
-    /// The gateway's verdict when a request was sent (for its health), nil when held or refused.
+    /// The event the lifecycle was given, to apply again if the message moved meanwhile.
+    enum Event: Sendable {
+        case deferred(until: Date, reason: String)
+        case attempted(DeliveryVerdict)
+    }
+
+    var before: OutboxMessage
+    var after: OutboxMessage
+    var action: MessageAction
+    var event: Event
+    var attempt: DeliveryAttempt?
+    /// The gateway's verdict when a request was sent (for its health), nil when held.
     var verdict: DeliveryVerdict?
-    /// Log metadata beyond the row's and the attempt's (why a row was held).
-    var extra: Logger.Metadata = [:]
 }
 
 /// The completions of one round, gathered from its concurrent sends.

@@ -7,7 +7,18 @@ import Logging
 /// Turns a scheduler event into the messages it means: one per recipient and channel, each
 /// rendered from its template. Payees are told by SMS (if they have a phone), villages through
 /// each of their webhook endpoints, the finance office through its endpoint.
+///
+/// A message it cannot make (no SMS gateway configured, a template that fails) is not dropped:
+/// the event comes back with the problem, the store keeps it, and it is routed again after the
+/// configuration is fixed and reloaded. A payee without a phone or a village without a webhook
+/// is not a problem: there is nobody to send to.
 public struct EventRouter: Sendable {
+    /// Messages, and per event key what kept some of its messages from being made.
+    public struct Routed: Sendable {
+        public var items: [OutboxItem] = []
+        public var problems: [String: String] = [:]
+    }
+
     /// The endpoint the finance office's alerts go to, by convention.
     public static let financeOfficeEndpoint = "finance-office"
 
@@ -40,16 +51,25 @@ public struct EventRouter: Sendable {
 
     /// The messages of several events, with the lookups built once.
     /// - Parameter ledger: what each payee of each project was paid so far.
-    public func route(_ events: [DueEvent], configuration: Configuration, ledger: LedgerView, now: Date) -> [OutboxItem] {
-        guard !events.isEmpty else { return [] }
+    public func route(_ events: [DueEvent], configuration: Configuration, ledger: LedgerView, now: Date) -> Routed {
+        var routed = Routed()
+        guard !events.isEmpty else { return routed }
         let index = Index(events: events, configuration: configuration, ledger: ledger)
         let settings = TemplateContext.Settings(configuration.settings)
-        return events.flatMap { route($0, configuration: configuration, settings: settings, index: index, now: now) }
+        for event in events {
+            var problems: [String] = []
+            routed.items += route(event, configuration: configuration, settings: settings, index: index, now: now, problems: &problems)
+            if !problems.isEmpty { routed.problems[event.key] = problems.joined(separator: "; ") }
+        }
+        return routed
     }
 
     private func route(_ event: DueEvent, configuration: Configuration, settings: TemplateContext.Settings, index: Index,
-                       now: Date) -> [OutboxItem] {
-        guard let configured = configuration.project(code: event.projectCode) else { return [] }
+                       now: Date, problems: inout [String]) -> [OutboxItem] {
+        guard let configured = configuration.project(code: event.projectCode) else {
+            problems.append("project \(event.projectCode) is not in the configuration")
+            return []
+        }
         let project = configured.project
         let eventPayee = event.facts.payeeID.flatMap { configured.payee(id: $0) }
         var items: [OutboxItem] = []
@@ -67,7 +87,8 @@ public struct EventRouter: Sendable {
                     continue
                 }
                 guard let gateway = configuration.settings.sms.gateway else {
-                    logger.warning("no SMS gateway configured: payee not told", metadata: ["project.code": "\(project.code)", "payee.id": "\(id)"])
+                    logger.error("no SMS gateway configured: message kept until one is", metadata: ["project.code": "\(project.code)", "payee.id": "\(id)"])
+                    problems.append("no SMS gateway configured ([sms] gateway) for payee \(id)")
                     continue
                 }
                 targets = [(.sms, gateway, phone.digits)]
@@ -88,7 +109,8 @@ public struct EventRouter: Sendable {
             do {
                 text = try templates.render(kind: TemplateKind(event.kind), channel: channel, context: context)
             } catch {
-                logger.error("template failed: message not enqueued", metadata: ["event.key": "\(event.key)", "error": "\(error)"])
+                logger.error("template failed: message kept until the template is fixed", metadata: ["event.key": "\(event.key)", "error": "\(error)"])
+                problems.append("template \(TemplateKind(event.kind).rawValue).\(channel.rawValue): \(error)")
                 continue
             }
             for target in targets {
@@ -96,7 +118,7 @@ public struct EventRouter: Sendable {
                     idempotencyKey: IdempotencyKey.make(eventKey: event.key, channel: target.channel, recipient: target.recipient),
                     eventKey: event.key, kind: event.kind, projectCode: project.code, channel: target.channel,
                     gateway: target.gateway, recipient: target.recipient, village: village, payeeID: payee?.id,
-                    text: text, title: nil, notBefore: now))
+                    text: text, title: nil, templateParameters: target.channel == .sms ? context.values : [:], notBefore: now))
             }
         }
         return items

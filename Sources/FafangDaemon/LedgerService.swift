@@ -1,6 +1,5 @@
 import FafangConfig
 import FafangCore
-import FafangStore
 import Foundation
 import Logging
 
@@ -9,11 +8,11 @@ import Logging
 /// project and payee, no overpayment) inside the store's transaction; a file with any bad row is
 /// refused whole, with every problem and its line.
 public struct LedgerService: Sendable {
-    public let database: AppDatabase
+    public let store: any Store
     public let logger: Logger
 
-    public init(database: AppDatabase, logger: Logger) {
-        self.database = database
+    public init(store: any Store, logger: Logger) {
+        self.store = store
         self.logger = logger
     }
 
@@ -24,8 +23,8 @@ public struct LedgerService: Sendable {
     }
 
     /// Records entries (already parsed) against `configuration`. Throws `LedgerRejection`.
-    public func record(_ entries: [LedgerEntry], source: String, configuration: Configuration, now: Date) throws -> LedgerWriteResult {
-        let result = try database.recordLedger(entries, source: source, now: now) { entry, paidBefore in
+    public func record(_ entries: [LedgerEntry], source: String, configuration: Configuration, now: Date) async throws -> LedgerWriteResult {
+        let result = try await store.recordLedger(entries, source: source, now: now) { entry, paidBefore in
             LedgerFile.problem(with: entry, paidBefore: paidBefore, in: configuration)
         }
         for entry in result.inserted {
@@ -38,14 +37,14 @@ public struct LedgerService: Sendable {
     }
 
     /// Imports a CSV file: all of it, or (on any problem) none of it.
-    public func importFile(_ path: String, configuration: Configuration, now: Date) -> ImportOutcome {
+    public func importFile(_ path: String, configuration: Configuration, now: Date) async -> ImportOutcome {
         let parsed: LedgerFile.Parsed
         switch LedgerFile.read(path) {
         case let .failure(rejected): return .rejected(rejected.diagnostics)
         case let .success(value): parsed = value
         }
         do {
-            let result = try record(parsed.rows.map(\.entry), source: (path as NSString).lastPathComponent,
+            let result = try await record(parsed.rows.map(\.entry), source: (path as NSString).lastPathComponent,
                                     configuration: configuration, now: now)
             return .recorded(result, skippedFailed: parsed.skippedFailed.count)
         } catch let rejection as LedgerRejection {
@@ -62,13 +61,13 @@ public struct LedgerService: Sendable {
     /// to `rejected/` beside a `NAME.reason.txt` listing its problems. Files being written
     /// (names starting with `.`) are left alone. Returns the names processed.
     @discardableResult
-    public func processInbox(_ directory: String, configuration: Configuration, now: Date) -> [String] {
+    public func processInbox(_ directory: String, configuration: Configuration, now: Date) async -> [String] {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return [] }
         var processed: [String] = []
         for name in names.sorted() where name.lowercased().hasSuffix(".csv") && !name.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(name)
-            let outcome = importFile(path, configuration: configuration, now: now)
+            let outcome = await importFile(path, configuration: configuration, now: now)
             let target: String
             var reason: String?
             switch outcome {

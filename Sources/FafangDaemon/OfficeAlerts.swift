@@ -1,73 +1,92 @@
 import FafangConfig
 import FafangCore
 import FafangDelivery
-import FafangStore
 import Foundation
 import Logging
 
 /// Tells the finance office what the dispatcher could not do: a message given up, a gateway
-/// paused. Each alert is an outbox row to the office's endpoint, enqueued with its own event key
-/// so that it too is sent once. Alerts about the office's own endpoint are only logged (no loop).
+/// paused. Each alert is an outbox message, enqueued with its own event key so that it too is
+/// sent once, through a channel that is not the failing one: the office's endpoint, else (when
+/// that endpoint is the one failing, or paused) its alert phone by SMS, else only the log. The
+/// log, systemd's STATUS and the metrics always show a pause, whatever else is possible.
 public struct OfficeAlerts: Sendable {
-    let database: AppDatabase
-    let templates: MessageTemplates
-    let configuration: LiveConfiguration<Configuration>
+    let store: any Store
+    let runtime: LiveConfiguration<Runtime>
     let clock: DaemonClock
     let logger: Logger
+    /// Gateways paused now, to avoid alerting through one of them.
+    let paused: @Sendable () -> Set<String>
 
-    public init(database: AppDatabase, templates: MessageTemplates, configuration: LiveConfiguration<Configuration>,
-                clock: DaemonClock, logger: Logger) {
-        self.database = database
-        self.templates = templates
-        self.configuration = configuration
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, logger: Logger,
+                paused: @escaping @Sendable () -> Set<String> = { [] }) {
+        self.store = store
+        self.runtime = runtime
         self.clock = clock
         self.logger = logger
+        self.paused = paused
     }
 
-    public var hooks: Dispatcher.Hooks {
-        Dispatcher.Hooks(dead: { row, reason in self.dead(row, reason: reason) },
-                         paused: { gateway, reason in self.paused(gateway, reason: reason) })
+    public func hooks<Clock>() -> Dispatcher<Clock>.Hooks {
+        Dispatcher<Clock>.Hooks(dead: { message, reason in await self.dead(message, reason: reason) },
+                                paused: { health, reason in await self.paused(health, reason: reason) })
     }
 
-    public func dead(_ row: OutboxRecord, reason: String) {
-        guard row.gateway != EventRouter.financeOfficeEndpoint, let item = row.item else {
-            logger.critical("alert to the finance office could not be delivered", metadata: ["outbox.id": "\(row.id ?? 0)", "reason": "\(reason)"])
+    public func dead(_ message: OutboxMessage, reason: String) async {
+        guard message.kind.isScheduled else {
+            // An alert about an alert could go back and forth between two failing channels.
+            logger.critical("an alert to the finance office could not be delivered",
+                            metadata: ["outbox.id": "\(message.id)", "delivery.gateway": "\(message.gateway)", "reason": "\(reason)"])
             return
         }
-        let config = configuration.current
-        let context = TemplateContext.deliveryDead(item: item, project: config.project(code: row.projectCode)?.project, reason: reason,
-                                                   attempts: row.attempts + 1, settings: TemplateContext.Settings(config.settings))
-        enqueue(key: "dead:\(row.idempotencyKey)", kind: .deliveryDead, projectCode: row.projectCode, context: context)
+        let current = runtime.current
+        let context = TemplateContext.deliveryDead(item: message.item, project: current.configuration.project(code: message.projectCode)?.project,
+                                                   reason: reason, attempts: message.attempts,
+                                                   settings: TemplateContext.Settings(current.configuration.settings))
+        await enqueue(key: "dead:\(message.idempotencyKey)", kind: .deliveryDead, projectCode: message.projectCode, context: context,
+                      avoiding: message.gateway)
     }
 
-    public func paused(_ gateway: String, reason: String) {
-        guard gateway != EventRouter.financeOfficeEndpoint else {
-            logger.critical("the finance office's own endpoint was paused", metadata: ["reason": "\(reason)"])
-            return
+    public func paused(_ health: GatewayHealth, reason: String) async {
+        let current = runtime.current
+        let context = TemplateContext.endpointPaused(endpoint: health.name, reason: reason, failures: health.failures, until: health.nextProbeAt,
+                                                     settings: TemplateContext.Settings(current.configuration.settings))
+        let stamp = Int((health.pausedAt ?? clock.now).timeIntervalSince1970)
+        await enqueue(key: "paused:\(health.name):\(stamp)", kind: .endpointPaused, projectCode: "-", context: context, avoiding: health.name)
+    }
+
+    /// The way to the office that does not go through `failing`: its endpoint, else its alert
+    /// phone through an SMS gateway that is not `failing`; nil when there is none.
+    func route(avoiding failing: String, _ current: Runtime) -> (channel: Channel, gateway: String, recipient: String)? {
+        let settings = current.configuration.settings
+        let unusable = paused().union([failing])
+        let office = EventRouter.financeOfficeEndpoint
+        if settings.endpoints[office] != nil, !unusable.contains(office) { return (.webhook, office, office) }
+        if let phone = settings.alertPhone, let gateway = settings.sms.gateway, !unusable.contains(gateway) {
+            return (.sms, gateway, phone.digits)
         }
-        let config = configuration.current
-        let context = TemplateContext.endpointPaused(endpoint: gateway, reason: reason, failures: 0, until: nil,
-                                                     settings: TemplateContext.Settings(config.settings))
-        let now = clock.now
-        enqueue(key: "paused:\(gateway):\(Int(now.timeIntervalSince1970))", kind: .endpointPaused, projectCode: "-", context: context)
+        return nil
     }
 
-    private func enqueue(key: String, kind: DueEvent.Kind, projectCode: String, context: TemplateContext) {
-        let config = configuration.current
-        guard config.settings.endpoints[EventRouter.financeOfficeEndpoint] != nil else {
-            logger.warning("no finance-office endpoint configured: alert only logged", metadata: ["event.key": "\(key)"])
+    private func enqueue(key: String, kind: DueEvent.Kind, projectCode: String, context: TemplateContext, avoiding failing: String) async {
+        let current = runtime.current
+        guard let target = route(avoiding: failing, current) else {
+            logger.critical("no way to alert the finance office that avoids the failing gateway: alert only logged",
+                            metadata: ["event.key": "\(key)", "event.kind": "\(kind.rawValue)", "delivery.gateway": "\(failing)"])
             return
         }
         do {
-            let text = try templates.render(kind: TemplateKind(kind), channel: .office, context: context)
+            let channel: TemplateChannel = target.channel == .sms ? .sms : .office
+            let text = try current.templates.render(kind: TemplateKind(kind), channel: current.templates.has(kind: TemplateKind(kind), channel: channel) ? channel : .office,
+                                                    context: context)
             let now = clock.now
-            let item = OutboxItem(idempotencyKey: IdempotencyKey.make(eventKey: key, channel: .webhook, recipient: EventRouter.financeOfficeEndpoint),
-                                  eventKey: key, kind: kind, projectCode: projectCode, channel: .webhook,
-                                  gateway: EventRouter.financeOfficeEndpoint, recipient: EventRouter.financeOfficeEndpoint,
-                                  village: nil, payeeID: nil, text: text, title: nil, notBefore: now)
-            try database.enqueue(events: [DueEvent(key: key, kind: kind, projectCode: projectCode, audiences: [.financeOffice], facts: .init())],
-                                 items: [item], now: now)
-            logger.notice("finance office alerted", metadata: ["event.key": "\(key)", "event.kind": "\(kind.rawValue)"])
+            let item = OutboxItem(idempotencyKey: IdempotencyKey.make(eventKey: key, channel: target.channel, recipient: target.recipient),
+                                  eventKey: key, kind: kind, projectCode: projectCode, channel: target.channel, gateway: target.gateway,
+                                  recipient: target.recipient, village: nil, payeeID: nil, text: text, title: nil,
+                                  templateParameters: target.channel == .sms ? context.values : [:], notBefore: now)
+            let event = DueEvent(key: key, kind: kind, projectCode: projectCode, audiences: [.financeOffice], facts: .init())
+            try await store.enqueue(EnqueueBatch(events: [event], items: [item]), now: now)
+            logger.notice("finance office alerted", metadata: ["event.key": "\(key)", "event.kind": "\(kind.rawValue)",
+                                                              "delivery.gateway": "\(target.gateway)"])
         } catch {
             logger.error("could not enqueue the office alert", metadata: ["event.key": "\(key)", "error": "\(error)"])
         }

@@ -1,56 +1,57 @@
 import FafangConfig
 import FafangCore
-import FafangStore
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// The timer around the pure scheduler: every tick it brings its view of the ledger up to date
 /// (the payments recorded since its last look), asks `Scheduler.dueEvents`, turns each event
-/// into outbox rows and enqueues them together with the event's key, in one transaction.
+/// into outbox messages and enqueues them together with the event, in one transaction.
 ///
 /// What a tick needs is kept between ticks: the ledger view (totals and payments not yet
 /// notified) and the keys already emitted, both read whole from the store once, at the first
 /// tick. A tick then costs what changed since the last one, whatever the size of the ledger.
-public final class SchedulerService: Service, Sendable {
-    /// Turns events into the messages they mean (one per recipient and channel), given what
-    /// was paid so far.
-    public typealias Router = @Sendable ([DueEvent], Configuration, LedgerView, Date) -> [OutboxItem]
+///
+/// Events some of whose messages could not be made are routed again at the first tick and after
+/// every change of the runtime (a reload): once the configuration is fixed, they go out.
+public actor SchedulerService: Service {
+    /// Turns events into the messages they mean (one per recipient and channel), given the
+    /// runtime and what was paid so far.
+    public typealias Router = @Sendable ([DueEvent], Runtime, LedgerView, Date) -> EventRouter.Routed
 
     /// What the scheduler remembers between ticks.
     struct Memory {
         var ledger: LedgerView
-        /// The row id of the last ledger entry in `ledger`.
+        /// The position of the last ledger entry in `ledger`.
         var lastLedgerID: Int64
         /// Keys of events emitted (by this process or an earlier one).
         var emitted: Set<String>
     }
 
-    let database: AppDatabase
-    let configuration: LiveConfiguration<Configuration>
-    let settings: SchedulerSettings
+    let store: any Store
+    let runtime: LiveConfiguration<Runtime>
     let clock: DaemonClock
     let tickSeconds: TimeInterval
     let route: Router
     let logger: Logger
-    /// Signalled after rows are enqueued (the dispatcher waits on it).
+    /// Signalled after messages are enqueued (the dispatcher waits on it).
     let enqueued: WakeSignal
-    /// Wakes this service before its tick (a ledger file was imported).
+    /// Wakes this service before its tick (a ledger file was imported, the runtime changed).
     let wake: WakeSignal
     /// Events routed and enqueued per transaction.
     let chunkSize: Int
-    private let memory = Mutex<Memory?>(nil)
+    private var memory: Memory?
+    /// The runtime the unrouted events were last routed with.
+    private var routedWith: UUID?
 
-    public init(database: AppDatabase, configuration: LiveConfiguration<Configuration>, settings: SchedulerSettings,
-                clock: DaemonClock, tickSeconds: TimeInterval, route: @escaping Router, logger: Logger,
-                enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal(), chunkSize: Int = 500) {
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, tickSeconds: TimeInterval,
+                route: @escaping Router, logger: Logger, enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal(),
+                chunkSize: Int = 500) {
         self.chunkSize = max(1, chunkSize)
         self.enqueued = enqueued
         self.wake = wake
-        self.database = database
-        self.configuration = configuration
-        self.settings = settings
+        self.store = store
+        self.runtime = runtime
         self.clock = clock
         self.tickSeconds = tickSeconds
         self.route = route
@@ -59,52 +60,71 @@ public final class SchedulerService: Service, Sendable {
 
     /// One tick: returns the events emitted.
     @discardableResult
-    public func tick() throws -> [DueEvent] {
-        let config = configuration.current
+    public func tick() async throws -> [DueEvent] {
+        let current = runtime.current
         let now = clock.now
-        let today = CivilDate.of(now, in: config.settings.timeZone)
-        let projects = config.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
-        return try memory.withLock { memory -> [DueEvent] in
-            var current = try caughtUp(memory, today: today)
-            // Payments told, dropped from the view once at the end (also when a chunk failed).
-            var told = Set<String>()
-            defer { memory = current }
-            defer { current.ledger.dropNotified(told) }
-            let events = Scheduler.dueEvents(projects: projects, ledger: current.ledger, emitted: current.emitted, settings: settings)
-            guard !events.isEmpty else { return [] }
-            // In chunks, each event with its messages in one transaction as always: the
-            // dispatcher starts on the first chunk while later ones are still being rendered.
-            var inserted = 0
-            for start in stride(from: 0, to: events.count, by: chunkSize) {
-                let chunk = Array(events[start..<min(start + chunkSize, events.count)])
-                let items = route(chunk, config, current.ledger, now)
-                let new = try database.enqueue(events: chunk, items: items, now: now)
-                let keys = Set(chunk.map(\.key))
-                current.emitted.formUnion(keys)
-                told.formUnion(keys)
-                if new > 0 { enqueued.signal() }
-                inserted += new
-            }
-            for event in events {
-                logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",
-                                                    "project.code": "\(event.projectCode)"])
-            }
-            logger.debug("scheduler tick", metadata: ["scheduler.events": "\(events.count)", "outbox.enqueued": "\(inserted)"])
-            return events
+        let today = CivilDate.of(now, in: current.configuration.settings.timeZone)
+        var state = try await caughtUp(memory, today: today)
+        if routedWith != current.generation {
+            try await reroute(current, ledger: state.ledger, now: now)
+            routedWith = current.generation
         }
+        let projects = current.configuration.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
+        let events = Scheduler.dueEvents(projects: projects, ledger: state.ledger, emitted: state.emitted,
+                                         settings: current.configuration.settings.scheduler)
+        // Payments told are dropped from the view at the end, also when a chunk failed.
+        var told = Set<String>()
+        defer {
+            state.ledger.dropNotified(told)
+            memory = state
+        }
+        guard !events.isEmpty else { return [] }
+        // In chunks, each event with its messages in one transaction as always: the dispatcher
+        // starts on the first chunk while later ones are still being rendered.
+        var inserted = 0
+        for start in stride(from: 0, to: events.count, by: chunkSize) {
+            let chunk = Array(events[start..<min(start + chunkSize, events.count)])
+            let routed = route(chunk, current, state.ledger, now)
+            let new = try await store.enqueue(EnqueueBatch(events: chunk, items: routed.items, problems: routed.problems), now: now)
+            let keys = Set(chunk.map(\.key))
+            state.emitted.formUnion(keys)
+            told.formUnion(keys)
+            if new > 0 { enqueued.signal() }
+            inserted += new
+        }
+        for event in events {
+            logger.info("event due", metadata: ["event.key": "\(event.key)", "event.kind": "\(event.kind.rawValue)",
+                                                "project.code": "\(event.projectCode)"])
+        }
+        logger.debug("scheduler tick", metadata: ["scheduler.events": "\(events.count)", "outbox.enqueued": "\(inserted)"])
+        return events
+    }
+
+    /// Routes again the events kept with a problem; those now routed in full are cleared.
+    private func reroute(_ current: Runtime, ledger: LedgerView, now: Date) async throws {
+        let unrouted = try await store.unroutedEvents()
+        guard !unrouted.isEmpty else { return }
+        let events = unrouted.map(\.event)
+        let routed = route(events, current, ledger, now)
+        let new = try await store.enqueue(EnqueueBatch(events: events, items: routed.items, problems: routed.problems), now: now)
+        if new > 0 { enqueued.signal() }
+        logger.notice("events kept for want of a route were routed again", metadata: [
+            "scheduler.events": "\(events.count)", "outbox.enqueued": "\(new)", "scheduler.still_unrouted": "\(routed.problems.count)",
+        ])
     }
 
     /// The memory brought up to `today` and the latest ledger: read whole the first time (or
     /// when the clock went back a day), otherwise only the payments recorded since.
-    private func caughtUp(_ memory: Memory?, today: CivilDate) throws -> Memory {
+    private func caughtUp(_ memory: Memory?, today: CivilDate) async throws -> Memory {
         if var memory, memory.ledger.advance(to: today) {
-            let (entries, last) = try database.ledger(after: memory.lastLedgerID)
+            let (entries, last) = try await store.ledger(after: memory.lastLedgerID)
             memory.ledger.add(entries)
             memory.lastLedgerID = last
             return memory
         }
-        let (entries, last) = try database.ledger(after: 0)
-        let emitted = try memory?.emitted ?? database.emittedKeys()
+        let (entries, last) = try await store.ledger(after: 0)
+        let emitted: Set<String>
+        if let known = memory?.emitted { emitted = known } else { emitted = try await store.emittedKeys() }
         var ledger = LedgerView(entries: entries, today: today)
         ledger.dropNotified(emitted)
         return Memory(ledger: ledger, lastLedgerID: last, emitted: emitted)
@@ -113,7 +133,7 @@ public final class SchedulerService: Service, Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try tick()
+                try await tick()
             } catch {
                 logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
             }

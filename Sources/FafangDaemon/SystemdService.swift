@@ -6,12 +6,16 @@ import ServiceLifecycle
 /// STOPPING=1 when a graceful shutdown begins. A service of the daemon's group like the others.
 public struct SystemdService: Service {
     let notifier: SystemdNotifier
-    let status: @Sendable () -> String
+    let status: @Sendable () async -> String
     let logger: Logger
+    let ready: ReadySignal
 
-    public init(notifier: SystemdNotifier, logger: Logger, status: @escaping @Sendable () -> String) {
+    /// - Parameter ready: READY=1 goes once it opens (everything that must listen does).
+    public init(notifier: SystemdNotifier, logger: Logger, ready: ReadySignal = ReadySignal.opened(),
+                status: @escaping @Sendable () async -> String) {
         self.notifier = notifier
         self.logger = logger
+        self.ready = ready
         self.status = status
     }
 
@@ -21,13 +25,15 @@ public struct SystemdService: Service {
             try? await gracefulShutdown()
             return
         }
-        notifier.ready(status: status())
+        await cancelWhenGracefulShutdown { await ready.wait() }
+        guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+        notifier.ready(status: await status())
         logger.info("told systemd we are ready", metadata: ["systemd.watchdog": "\(notifier.watchdogInterval.map { "\($0)" } ?? "off")"])
         await withGracefulShutdownHandler {
             let interval = notifier.watchdogInterval ?? .seconds(30)
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 if notifier.watchdogInterval != nil { notifier.watchdog() }
-                notifier.status(status())
+                notifier.status(await status())
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
         } onGracefulShutdown: {

@@ -37,28 +37,7 @@ struct LedgerRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// What recording a batch of ledger entries did.
-public struct LedgerWriteResult: Sendable, Hashable {
-    /// Entries new to the ledger.
-    public var inserted: [LedgerEntry]
-    /// Entries whose bank reference was already recorded with the same content (a replay).
-    public var duplicates: Int
-}
-
-/// Why a batch of ledger entries was refused. Nothing of the batch is recorded.
-public struct LedgerRejection: Error, Sendable, Hashable, CustomStringConvertible {
-    /// One refused entry: its 0-based index in the batch, and why.
-    public struct Problem: Sendable, Hashable {
-        public var index: Int
-        public var message: String
-    }
-
-    public var problems: [Problem]
-
-    public var description: String { problems.map { "entry \($0.index + 1): \($0.message)" }.joined(separator: "; ") }
-}
-
-extension AppDatabase {
+extension SQLiteStore {
     /// Records a batch of payments atomically, idempotent on the bank reference: a reference seen
     /// before with the same content is skipped, with different content it is a rejection.
     /// `check` sees, inside the same transaction, what each (project, payee) was paid before this
@@ -66,9 +45,9 @@ extension AppDatabase {
     /// recorded (payee not in the register, overpayment). Any problem rejects the whole batch.
     public func recordLedger(
         _ entries: [LedgerEntry], source: String, now: Date,
-        check: @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?
-    ) throws -> LedgerWriteResult {
-        try writer.write { db in
+        check: @escaping @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?
+    ) async throws -> LedgerWriteResult {
+        try await writer.write { db in
             var problems: [LedgerRejection.Problem] = []
             var inserted: [LedgerEntry] = []
             var duplicates = 0
@@ -108,15 +87,13 @@ extension AppDatabase {
         }
     }
 
-    /// Every payment recorded, in the order recorded.
-    public func ledger() throws -> [LedgerEntry] { try ledger(after: 0).entries }
 
     /// The payments recorded after the one with row id `after` (0: all), in the order recorded,
     /// and the row id of the last one (`after` when there are none). Row ids only grow (the
     /// ledger is append-only and ids are never reused), so a reader that remembers the last id
     /// sees every later payment exactly once.
-    public func ledger(after: Int64) throws -> (entries: [LedgerEntry], last: Int64) {
-        try writer.read { db in
+    public func ledger(after: Int64) async throws -> (entries: [LedgerEntry], last: Int64) {
+        try await writer.read { db in
             var entries: [LedgerEntry] = []
             var last = after
             let rows = try Row.fetchCursor(db, sql: """

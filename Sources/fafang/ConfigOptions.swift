@@ -28,9 +28,9 @@ struct ConfigOptions: ParsableArguments {
 
 extension ConfigOptions {
     /// The daemon's database in the configured state directory (created if missing).
-    func openDatabase(_ configuration: Configuration) throws -> AppDatabase {
+    func openStore(_ configuration: Configuration) throws -> SQLiteStore {
         do {
-            return try AppDatabase.open(directory: configuration.settings.stateDirectory)
+            return try SQLiteStore.open(directory: configuration.settings.stateDirectory)
         } catch {
             StandardError.print("\(configuration.settings.stateDirectory): cannot open the database: \(error)")
             throw ExitCode(1)

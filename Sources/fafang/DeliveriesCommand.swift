@@ -5,7 +5,7 @@ import FafangStore
 import Foundation
 
 /// `fafang deliveries`: every message with its attempts and receipts; phones masked.
-struct DeliveriesCommand: ParsableCommand {
+struct DeliveriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliveries",
         abstract: "List messages with every attempt and receipt (phone numbers masked)."
@@ -18,12 +18,12 @@ struct DeliveriesCommand: ParsableCommand {
     @Option(help: "Only messages changed since this instant (ISO 8601, e.g. 2021-06-01T00:00:00+08:00).") var since: String?
     @Option(help: "At most this many messages.") var limit = 200
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
-        let database = try options.openDatabase(configuration)
-        var filter = AppDatabase.DeliveryFilter(payeeID: payee, village: village, limit: limit)
+        let store = try options.openStore(configuration)
+        var filter = DeliveryFilter(payeeID: payee, village: village, limit: limit)
         if let state {
-            guard let value = OutboxState(rawValue: state) else { throw ValidationError("--state: unknown state \(state)") }
+            guard let value = MessageState(rawValue: state) else { throw ValidationError("--state: unknown state \(state)") }
             filter.state = value
         }
         if let since {
@@ -32,16 +32,17 @@ struct DeliveriesCommand: ParsableCommand {
         }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = configuration.settings.timeZone
-        for (row, attempts, receipts) in try database.deliveries(filter) {
-            print("#\(row.id ?? 0) \(row.state) \(row.kind) \(row.projectCode) → \(row.maskedRecipient) via \(row.gateway) [\(row.idempotencyKey)]")
-            for attempt in attempts {
+        for record in try await store.deliveries(filter) {
+            let row = record.message
+            print("#\(row.id) \(row.state.rawValue) \(row.kind.rawValue) \(row.projectCode) → \(row.maskedRecipient) via \(row.gateway) [\(row.idempotencyKey)]")
+            for attempt in record.attempts {
                 let status = attempt.httpStatus.map { "HTTP \($0)" } ?? "curl \(attempt.curlCode ?? 0)"
-                print("    attempt \(attempt.number) \(formatter.string(from: attempt.startedAt)) \(attempt.durationMilliseconds) ms \(status) \(attempt.verdict): \(attempt.detail)")
+                print("    attempt \(attempt.number) \(formatter.string(from: attempt.startedAt)) \(attempt.durationMilliseconds) ms \(status) \(attempt.verdict.rawValue): \(attempt.detail)")
             }
-            for receipt in receipts {
+            for receipt in record.receipts {
                 print("    receipt \(formatter.string(from: receipt.receivedAt)) \(receipt.status): \(receipt.detail)")
             }
-            if let error = row.lastError, row.outboxState != .sent, row.outboxState != .delivered {
+            if let error = row.lastError, row.state != .sent, row.state != .delivered {
                 print("    last error: \(error)")
             }
         }

@@ -7,7 +7,7 @@ import Foundation
 import Logging
 
 /// `fafang ledger`: what was actually paid.
-struct LedgerCommand: ParsableCommand {
+struct LedgerCommand: AsyncParsableCommand {
     /// The commands print their own summary; only warnings and errors go to the log.
     static var quietLogger: Logger {
         var logger = Logger(label: "fafang.ledger")
@@ -21,7 +21,7 @@ struct LedgerCommand: ParsableCommand {
         subcommands: [Record.self, Import.self, List.self]
     )
 
-    struct Record: ParsableCommand {
+    struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record one payment.")
 
         @OptionGroup var options: ConfigOptions
@@ -31,15 +31,15 @@ struct LedgerCommand: ParsableCommand {
         @Option(help: "Payment date, YYYY-MM-DD.") var date: String
         @Option(name: .customLong("ref"), help: "The bank's reference for the transfer.") var reference: String
 
-        func run() throws {
+        func run() async throws {
             let configuration = try options.load()
             let money: Money
             do { money = try Money.parseYuan(amount) } catch { throw ValidationError("--amount: \(error)") }
             guard let day = LedgerFile.parseDate(date) else { throw ValidationError("--date must be YYYY-MM-DD (got \"\(date)\")") }
-            let service = LedgerService(database: try options.openDatabase(configuration), logger: LedgerCommand.quietLogger)
+            let service = LedgerService(store: try options.openStore(configuration), logger: LedgerCommand.quietLogger)
             let entry = LedgerEntry(projectCode: project, payeeID: payee, amount: money, date: day, bankReference: reference)
             do {
-                let result = try service.record([entry], source: "cli", configuration: configuration, now: Date())
+                let result = try await service.record([entry], source: "cli", configuration: configuration, now: Date())
                 print(result.inserted.isEmpty ? "already recorded: \(reference)" : "recorded \(reference): \(money.yuanString) 元 to \(payee) (\(project)) on \(day)")
             } catch let rejection as LedgerRejection {
                 StandardError.print("refused: \(rejection.problems.map(\.message).joined(separator: "; "))")
@@ -48,16 +48,16 @@ struct LedgerCommand: ParsableCommand {
         }
     }
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import a bank batch result CSV: all of it, or none of it.")
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The CSV file (UTF-8 or GB18030).") var file: String
 
-        func run() throws {
+        func run() async throws {
             let configuration = try options.load()
-            let service = LedgerService(database: try options.openDatabase(configuration), logger: LedgerCommand.quietLogger)
-            switch service.importFile(file, configuration: configuration, now: Date()) {
+            let service = LedgerService(store: try options.openStore(configuration), logger: LedgerCommand.quietLogger)
+            switch await service.importFile(file, configuration: configuration, now: Date()) {
             case let .recorded(result, skipped):
                 print("\(file): recorded \(result.inserted.count), already recorded \(result.duplicates), failed transfers skipped \(skipped)")
             case let .rejected(problems):
@@ -68,15 +68,15 @@ struct LedgerCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded payments.")
 
         @OptionGroup var options: ConfigOptions
         @Option(help: "Only this project.") var project: String?
 
-        func run() throws {
+        func run() async throws {
             let configuration = try options.load()
-            let entries = try options.openDatabase(configuration).ledger().filter { project == nil || $0.projectCode == project }
+            let entries = try await options.openStore(configuration).ledger().filter { project == nil || $0.projectCode == project }
             for entry in entries {
                 print("\(entry.date)  \(entry.projectCode)  \(entry.payeeID)  \(entry.amount.yuanString) 元  \(entry.bankReference)")
             }

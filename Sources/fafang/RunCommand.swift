@@ -33,6 +33,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    /// An ISO 8601 instant with a zone, with or without fractional seconds.
+    static func instant(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
         LoggingSystem.bootstrap { label in
@@ -43,41 +52,33 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "fafang")
         var start: Date?
         if let clockStart {
-            guard let date = ISO8601DateFormatter().date(from: clockStart) else {
-                throw ValidationError("--clock-start must be ISO 8601 with a zone, e.g. 2021-01-01T08:00:00+08:00")
+            guard let date = Self.instant(clockStart) else {
+                throw ValidationError("--clock-start must be ISO 8601 with a zone, e.g. 2021-01-01T08:00:00+08:00 (fractional seconds allowed)")
             }
             start = date
         }
-        let configuration = try options.load()
-        let clock = DaemonClock(start: start, rate: clockRate)
-        let metrics = AdminMetrics()
-        let daemon: Daemon
-        var admin: AdminApplication?
-        do {
-            daemon = try Daemon(configuration: configuration,
-                                options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick, metrics: metrics),
-                                logger: logger)
-            if let settings = configuration.settings.admin {
-                let token = try AdminToken.load(settings.token)
-                var adminLogger = logger
-                adminLogger[metadataKey: "component"] = "admin"
-                metrics.bootstrapMetricsSystem()
-                admin = buildAdminApplication(settings: settings, dependencies: AdminDependencies(
-                    database: daemon.database, configuration: daemon.configuration, metrics: metrics, token: token, clock: { clock.now }),
-                    logger: adminLogger)
-            }
-        } catch let error as SecretLoadError {
-            StandardError.print("fafang run: admin.token: \(error)")
+        let load = Runtime.load(path: options.path, clockRate: clockStart == nil ? 1 : clockRate)
+        guard let runtime = load.runtime else {
+            for diagnostic in load.diagnostics { StandardError.print(diagnostic.description) }
+            StandardError.print("\(options.path): \(load.errors.count) error(s); run `fafang check` for details")
             throw ExitCode(1)
+        }
+        let clock = DaemonClock(start: start, rate: clockRate)
+        let assembled: DaemonBuilder.Assembled
+        do {
+            assembled = try DaemonBuilder.build(runtime: runtime, options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick),
+                                                logger: logger)
         } catch {
             StandardError.print("fafang run: \(error)")
             throw ExitCode(1)
         }
-        logger.notice("fafang started", metadata: ["config.path": "\(options.path)", "config.projects": "\(configuration.projects.count)",
+        if assembled.admin != nil { assembled.metrics.bootstrapMetricsSystem() }
+        let settings = runtime.configuration.settings
+        logger.notice("fafang started", metadata: ["config.path": "\(options.path)", "config.projects": "\(runtime.configuration.projects.count)",
                                                    "clock.start": "\(clock.now)", "clock.rate": "\(clockRate)",
-                                                   "admin.listen": "\(configuration.settings.admin.map { "\($0.listen)" } ?? "off")"])
-        try await daemon.serviceGroup(extraServices: admin.map { [$0] } ?? []).run()
-        await daemon.engine.shutdown(gracePeriod: .seconds(10))
+                                                   "outbox.owner": "\(assembled.daemon.dispatcher.owner)",
+                                                   "admin.listen": "\(settings.admin.map { "\($0.listen)" } ?? "off")"])
+        try await assembled.run()
         logger.notice("fafang stopped")
     }
 }

@@ -19,14 +19,13 @@ struct SendTestCommand: AsyncParsableCommand {
     @Option(help: "The text (the SMS signature is added by the gateway).") var text: String
 
     func run() async throws {
-        let configuration = try options.load()
-        let gateways: [String: any Gateway]
-        do {
-            gateways = try Daemon.gateways(for: configuration)
-        } catch {
-            StandardError.print("\(error)")
+        let load = Runtime.load(path: options.path)
+        guard let runtime = load.runtime else {
+            for diagnostic in load.errors { StandardError.print(diagnostic.description) }
             throw ExitCode(1)
         }
+        let configuration = runtime.configuration
+        let gateways = runtime.gateways
         guard let chosen = gateways[gateway] else {
             throw ValidationError("no gateway or endpoint \"\(gateway)\" (configured: \(gateways.keys.sorted().joined(separator: ", ")))")
         }

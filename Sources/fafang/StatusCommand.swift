@@ -5,7 +5,7 @@ import FafangStore
 import Foundation
 
 /// `fafang status`: per project, the current target, what was paid and the grade; the outbox by state.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Per project: current target, paid, progress grade; outbox counts by state; paused gateways."
@@ -16,9 +16,9 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "The day to look from, YYYY-MM-DD (default: today in the configured time zone).")
     var at: String?
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
-        let database = try options.openDatabase(configuration)
+        let store = try options.openStore(configuration)
         let zone = configuration.settings.timeZone
         let today: CivilDate
         if let at {
@@ -27,7 +27,7 @@ struct StatusCommand: ParsableCommand {
         } else {
             today = CivilDate.of(Date(), in: zone)
         }
-        let ledger = LedgerView(entries: try database.ledger(), today: today)
+        let ledger = LedgerView(entries: try await store.ledger(), today: today)
         print("As of \(today) (\(zone.identifier))")
         for configured in configuration.projects {
             let project = configured.project
@@ -42,10 +42,16 @@ struct StatusCommand: ParsableCommand {
             }
             print(line)
         }
-        let counts = try database.outboxCounts()
-        print("Outbox: " + OutboxState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
-        for state in try database.gatewayStates() where state.paused {
-            print("Paused gateway \(state.name) since \(state.pausedAt.map { "\($0)" } ?? "?"): \(state.reason ?? "") — resume with `fafang outbox resume \(state.name)`")
+        let counts = try await store.outboxCounts()
+        print("Outbox: " + MessageState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+        for health in try await store.gatewayHealth() where health.isPaused {
+            let cause = health.pauseCause == .operator ? "by an operator" : "failing, probed every few minutes"
+            print("Paused gateway \(health.name) since \(health.pausedAt.map { "\($0)" } ?? "?") (\(cause)): \(health.lastFailure ?? "") — resume with `fafang outbox resume \(health.name)`")
+        }
+        let unrouted = try await store.unroutedEvents()
+        if !unrouted.isEmpty {
+            print("Kept, not yet sent (\(unrouted.count) event(s) whose messages could not be made; fix the configuration and reload):")
+            for event in unrouted.prefix(20) { print("  \(event.event.key): \(event.problem)") }
         }
     }
 }

@@ -1,7 +1,7 @@
 /// Something the scheduler decided must be told, to whom, with the facts the message needs.
 /// Its `key` is stable: the same situation always yields the same key, so an event already
 /// emitted (recorded by the store) is never emitted again, across re-runs and crashes.
-public struct DueEvent: Hashable, Sendable {
+public struct DueEvent: Hashable, Sendable, Codable {
     public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         case paymentRecorded = "payment_recorded"
         case milestoneApproaching = "milestone_approaching"
@@ -18,7 +18,7 @@ public struct DueEvent: Hashable, Sendable {
     }
 
     /// Who is told.
-    public enum Audience: Hashable, Sendable {
+    public enum Audience: Hashable, Sendable, Codable {
         /// A household or person of the event's project, by SMS.
         case payee(String)
         /// A village committee (by village name), by webhook.
@@ -42,7 +42,7 @@ public struct DueEvent: Hashable, Sendable {
     }
 
     /// The data a template may use; absent fields are nil.
-    public struct Facts: Hashable, Sendable {
+    public struct Facts: Hashable, Sendable, Codable {
         public var payeeID: String?
         public var amount: Money?
         public var paymentDate: CivilDate?

@@ -45,21 +45,6 @@ public enum Recipient: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// What a delivery attempt came to, and what to do next.
-public enum DeliveryVerdict: Sendable, Hashable {
-    /// Accepted by the gateway; `reference` is its message id when it gives one.
-    case delivered(reference: String?)
-    /// Not delivered, and trying again may help; `after` is the server's Retry-After when given.
-    case retry(reason: String, after: Duration?)
-    /// Not delivered, and trying again cannot help (bad number, rejected signature, 4xx).
-    case permanent(reason: String)
-
-    public var isRetryable: Bool {
-        if case .retry = self { return true }
-        return false
-    }
-}
-
 /// A way out to households or committees: builds the request for a message and reads the reply.
 /// Every gateway has this one small interface, so the dispatcher and the shared tests treat them alike.
 ///

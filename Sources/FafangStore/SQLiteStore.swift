@@ -2,33 +2,37 @@ import FafangCore
 import Foundation
 import GRDB
 
-/// The daemon's SQLite database: ledger, emitted events, outbox, delivery attempts and receipts.
+/// The `Store` of one township: a SQLite database (GRDB, WAL) holding the ledger, the events
+/// emitted, the outbox with its attempts and reports, and the gateways' health.
 ///
 /// Wraps a GRDB writer and owns the migrator. A file database is opened as a `DatabasePool`
 /// (WAL mode); tests use a temporary file or an in-memory queue. Shipped migrations are never
-/// edited: changes come as new ones.
-public struct AppDatabase: Sendable {
-    public let writer: any DatabaseWriter
+/// edited: changes come as new ones. No GRDB type appears in its API.
+public struct SQLiteStore: Store {
+    let writer: any DatabaseWriter
 
-    public init(_ writer: any DatabaseWriter) throws {
+    init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
     }
 
+    /// The database file's name in the state directory.
+    public static let fileName = "fafang.sqlite"
+
     /// Opens (creating if needed) `fafang.sqlite` in `directory`, in WAL mode.
-    public static func open(directory: String) throws -> AppDatabase {
+    public static func open(directory: String) throws -> SQLiteStore {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("fafang.sqlite"), configuration: configuration)
-        return try AppDatabase(pool)
+        let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent(fileName), configuration: configuration)
+        return try SQLiteStore(pool)
     }
 
     /// An empty in-memory database, for tests.
-    public static func inMemory() throws -> AppDatabase { try AppDatabase(DatabaseQueue()) }
+    public static func inMemory() throws -> SQLiteStore { try SQLiteStore(DatabaseQueue()) }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -103,6 +107,28 @@ public struct AppDatabase: Sendable {
             // Recording a payment sums what its payee was paid before: with thousands of payees
             // per project, that must not scan the project's whole ledger.
             try db.create(index: "ledger_entry_payee", on: "ledger_entry", columns: ["project_code", "payee_id"])
+        }
+        migrator.registerMigration("v3: lifecycle, unrouted events, gateway health") { db in
+            // Cloud SMS templates take the fields a message was rendered from.
+            try db.alter(table: "outbox") { t in t.add(column: "template_parameters", .text) }
+            // An event whose messages could not all be made is kept whole, with why, and routed
+            // again after a reload.
+            try db.alter(table: "emitted_event") { t in
+                t.add(column: "event", .text)
+                t.add(column: "problem", .text)
+            }
+            try db.execute(sql: "CREATE INDEX emitted_event_unrouted ON emitted_event(key) WHERE problem IS NOT NULL")
+            // Health survives restarts: failed rounds, who paused it, the next probe.
+            try db.alter(table: "gateway_state") { t in
+                t.add(column: "failures", .integer).notNull().defaults(to: 0)
+                t.add(column: "pause_cause", .text)
+                t.add(column: "next_probe_at", .datetime)
+            }
+            // A pause from before this version is kept until an operator resumes it.
+            try db.execute(sql: "UPDATE gateway_state SET pause_cause = 'operator' WHERE paused")
+            // Receipts of a cloud SMS batch share the batch's reference: matched with the phone.
+            try db.create(index: "outbox_reference_recipient", on: "outbox", columns: ["gateway_reference", "recipient"])
+            try db.execute(sql: "DROP INDEX IF EXISTS index_outbox_on_gateway_reference")
         }
         return migrator
     }

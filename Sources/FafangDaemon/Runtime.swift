@@ -1,0 +1,95 @@
+import FafangConfig
+import FafangCore
+import FafangDelivery
+import Foundation
+
+/// Everything the daemon runs on, validated as one: the configuration, the compiled message
+/// templates, the gateways with their secrets read, and the dispatch policies. Built by exactly
+/// the code `fafang check` runs (`Runtime.load`), and swapped whole on SIGHUP, or not at all.
+public struct Runtime: Sendable {
+    public let configuration: Configuration
+    public let templates: MessageTemplates
+    public let gateways: [String: any Gateway]
+    /// How leases scale with the clock: on a virtual clock running `rate` times faster, a lease
+    /// lasts as many virtual seconds as real ones pass meanwhile.
+    public let clockRate: Double
+    /// Different for every runtime built: services notice a reload by it.
+    public let generation = UUID()
+
+    /// What the dispatcher works with.
+    public var dispatch: DispatchRuntime {
+        let settings = configuration.settings
+        var dispatchSettings = settings.dispatch
+        dispatchSettings.leaseSeconds *= clockRate
+        return DispatchRuntime(gateways: gateways, settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
+                               robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name)))
+    }
+
+    /// A runtime, or every problem that keeps one from being built.
+    public struct Load: Sendable {
+        public var runtime: Runtime?
+        /// Every problem found (errors and warnings), configuration first, then templates and gateways.
+        public var diagnostics: [Diagnostic]
+        /// How many templates were loaded (for `fafang check`'s summary).
+        public var templateCount: Int
+
+        public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+        public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+    }
+
+    /// Loads the configuration at `path`, checks every template, reads every secret and builds
+    /// every gateway; any error and there is no runtime.
+    public static func load(path: String, clockRate: Double = 1, secrets: SecretStore = SecretStore()) -> Load {
+        let outcome = ConfigLoader.load(path: path)
+        guard let configuration = outcome.configuration else {
+            return Load(runtime: nil, diagnostics: outcome.diagnostics, templateCount: 0)
+        }
+        return build(configuration, diagnostics: outcome.diagnostics, clockRate: clockRate, secrets: secrets)
+    }
+
+    /// The runtime of a configuration already loaded (its own warnings in `diagnostics`).
+    public static func build(_ configuration: Configuration, diagnostics: [Diagnostic] = [], clockRate: Double = 1,
+                             secrets: SecretStore = SecretStore()) -> Load {
+        var diagnostics = diagnostics
+        let settings = configuration.settings
+        let directory = shortPath(settings.templatesDirectory)
+        diagnostics += TemplateChecker.check(directory: directory, maxSegments: settings.sms.maxSegments, signature: settings.sms.signature,
+                                             settings: TemplateContext.Settings(settings)).map { Diagnostic($0) }
+        var templates: MessageTemplates?
+        do {
+            templates = try MessageTemplates(directory: directory)
+        } catch {
+            if !diagnostics.contains(where: { $0.severity == .error }) {
+                diagnostics.append(Diagnostic(file: directory, line: 0, keyPath: "", message: "\(error)"))
+            }
+        }
+        var gateways: [String: any Gateway] = [:]
+        let factory = GatewayFactory(secrets: secrets, engine: settings.delivery,
+                                     sms: SMSTextRules(signature: settings.sms.signature, maxSegments: settings.sms.maxSegments))
+        do {
+            gateways = try factory.gateways(endpoints: settings.endpoints, smsGateways: settings.gateways)
+        } catch {
+            let file = (configuration.directory as NSString).appendingPathComponent("fafang.toml")
+            diagnostics += error.problems.map { Diagnostic(file: file, line: 0, keyPath: $0.table, message: $0.message) }
+        }
+        let count = templates?.names.count ?? 0
+        guard let templates, !diagnostics.contains(where: { $0.severity == .error }) else {
+            return Load(runtime: nil, diagnostics: diagnostics, templateCount: count)
+        }
+        return Load(runtime: Runtime(configuration: configuration, templates: templates, gateways: gateways, clockRate: max(clockRate, 1e-6)),
+                    diagnostics: diagnostics, templateCount: count)
+    }
+
+    /// `Config/../Templates` as `Templates`, when both name the same folder (a symbolic link may
+    /// make them differ; the path is then kept as it is).
+    public static func shortPath(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+        }
+        let short = (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+        let same = URL(fileURLWithPath: short.isEmpty ? "." : short).resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return same && !short.isEmpty ? short : path
+    }
+}
