@@ -147,7 +147,7 @@ let package = Package(
                                                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FafangDaemonTests",
-            dependencies: ["FafangDaemon", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",
+            dependencies: ["FafangDaemon", "FafangAdmin", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]

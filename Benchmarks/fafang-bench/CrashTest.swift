@@ -41,7 +41,7 @@ struct CrashTest: AsyncParsableCommand {
         defer { sink.stop() }
         try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templatesPath)
 
-        let database = try AppDatabase.open(directory: root + "/state")
+        let store = try SQLiteStore.open(directory: root + "/state")
         let now = Date()
         let items = (0..<messages).map { index in
             OutboxItem(idempotencyKey: "crash-\(index)", eventKey: "crash-event-\(index)", kind: .paymentRecorded, projectCode: "OPS",
@@ -49,7 +49,7 @@ struct CrashTest: AsyncParsableCommand {
                        text: "消息 \(index)", title: nil, notBefore: now)
         }
         let events = items.map { DueEvent(key: $0.eventKey, kind: .paymentRecorded, projectCode: "OPS", audiences: [], facts: .init()) }
-        try database.enqueue(events: events, items: items, now: now)
+        try await store.enqueue(EnqueueBatch(events: events, items: items), now: now)
         print("crash test: \(messages) messages, \(kills) kills, sink \(sink.baseURL)")
 
         var generator = SplitMix64(seed: seed)
@@ -64,7 +64,7 @@ struct CrashTest: AsyncParsableCommand {
         let last = try launch(binary, root: root)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let counts = try database.outboxCounts()
+            let counts = try await store.outboxCounts()
             if (counts[.pending] ?? 0) + (counts[.sending] ?? 0) == 0 { break }
             try await Task.sleep(for: .milliseconds(100))
         }

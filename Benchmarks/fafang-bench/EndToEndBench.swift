@@ -37,7 +37,7 @@ struct EndToEndBench: AsyncParsableCommand {
         try BenchProcess.runToEnd(binary, ["ledger", "import", "--config", root, root + "/ledger.csv"])
         let importSeconds = Date().timeIntervalSince(importStart)
 
-        let database = try AppDatabase.open(directory: root + "/state")
+        let store = try SQLiteStore.open(directory: root + "/state")
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: binary)
         daemon.arguments = ["run", "--config", root, "--log-level", "warning", "--tick", "1"]
@@ -49,7 +49,7 @@ struct EndToEndBench: AsyncParsableCommand {
         while Date().timeIntervalSince(started) < timeout {
             try await Task.sleep(for: .milliseconds(50))
             peakRSS = max(peakRSS, BenchProcess.residentKilobytes(daemon.processIdentifier))
-            let counts = try database.outboxCounts()
+            let counts = try await store.outboxCounts()
             sent = (counts[.sent] ?? 0) + (counts[.delivered] ?? 0)
             if sent >= households, (counts[.pending] ?? 0) + (counts[.sending] ?? 0) == 0 { break }
         }
@@ -58,8 +58,8 @@ struct EndToEndBench: AsyncParsableCommand {
         peakRSS = max(peakRSS, BenchProcess.peakKilobytes(daemon.processIdentifier))
         daemon.terminate()
         daemon.waitUntilExit()
-        let attempts = try database.attemptCount()
-        let timeline = try database.timeline()
+        let attempts = try await store.attemptCount()
+        let timeline = try await store.timeline()
         let wrk = try WrkRun.measure(url: sink.url + "sms", connections: concurrency, seconds: seconds, bodyBytes: 0)
         // The HTTP engine alone on the same sink (no store, no templates, no scheduler): the
         // ceiling the daemon's sending can reach, for scale.

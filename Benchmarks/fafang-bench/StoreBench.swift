@@ -7,7 +7,7 @@ import Foundation
 /// event), claim under a lease, and finish with an attempt recorded, in batches as the daemon
 /// does it, on a file database like the daemon's. Tells how much of the end-to-end budget the
 /// durable bookkeeping alone takes.
-struct StoreBench: ParsableCommand {
+struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Messages/s and CPU per message of the outbox alone: enqueue, claim, finish with an attempt.")
@@ -16,11 +16,12 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Events enqueued per transaction (the scheduler's chunk).") var chunk = 500
     @Option(help: "Rows claimed per round ([dispatch] batch_size).") var batchSize = 500
 
-    func run() throws {
+    func run() async throws {
         let root = NSTemporaryDirectory() + "fafang-store-bench-" + UUID().uuidString.prefix(8)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let database = try AppDatabase.open(directory: root)
-        let now = Date()
+        let store = try SQLiteStore.open(directory: root)
+        let clock = ManualClock(Date())
+        let now = clock.now
         let text = "王12户您好：租地费1,000.00元已于2021年6月1日发放至您尾号0012的银行卡，请注意查收。如有疑问请致电0316-1234567。"
         let events = (0..<messages).map { index in
             DueEvent(key: "paid:BENCH:R\(index)", kind: .paymentRecorded, projectCode: "BENCH", audiences: [.payee("B\(index)")], facts: .init())
@@ -34,25 +35,26 @@ struct StoreBench: ParsableCommand {
         let start = Date()
         for first in stride(from: 0, to: messages, by: chunk) {
             let range = first..<min(first + chunk, messages)
-            try database.enqueue(events: Array(events[range]), items: Array(items[range]), now: now)
+            try await store.enqueue(EnqueueBatch(events: Array(events[range]), items: Array(items[range])), now: now)
         }
         let enqueued = Date()
         var finished = 0
         while true {
-            let rows = try database.claim(limit: batchSize, owner: "bench", now: now, lease: 60)
-            guard !rows.isEmpty else { break }
-            let results = rows.compactMap { row in
-                row.id.map {
-                    AppDatabase.Finish(id: $0, attempt: AttemptRecord(outboxID: $0, number: 0, startedAt: now, durationMilliseconds: 1,
-                                                                      httpStatus: 200, curlCode: 0, verdict: "delivered", detail: "accepted"),
-                                       result: .sent(reference: nil))
-                }
+            let messages = try await store.claim(limit: batchSize, owner: "bench", now: now, lease: 60)
+            guard !messages.isEmpty else { break }
+            // Each result through the lifecycle, as the dispatcher writes it.
+            let changes = messages.map { message in
+                var lifecycle = MessageLifecycle(message, clock: clock)
+                _ = lifecycle.attempted(.delivered(reference: nil), by: "bench", retry: .standard, random: 0.5)
+                let attempt = DeliveryAttempt(outboxID: message.id, number: lifecycle.message.attempts, startedAt: now, durationMilliseconds: 1,
+                                              httpStatus: 200, curlCode: 0, verdict: .delivered, detail: "accepted")
+                return MessageChange(from: message, to: lifecycle.message, attempt: attempt)
             }
-            finished += try database.finish(results, owner: "bench", now: now).filter { $0 }.count
+            finished += try await store.commit(changes).filter { $0 == nil }.count
         }
         let end = Date()
         let cpu = BenchProcess.cpuSeconds(getpid()) - cpuStart
-        guard finished == messages, try database.attemptCount() == messages else {
+        guard finished == messages, try await store.attemptCount() == messages else {
             throw BenchError("finished \(finished) of \(messages)")
         }
         let total = end.timeIntervalSince(start)

@@ -13,13 +13,20 @@ final class DemoSink: Sendable {
         var webhook = 0
         var byEndpoint: [String: Int] = [:]
         var phones: Set<String> = []
+        /// Requests answered 503 on purpose (`failPercent`).
+        var refused = 0
     }
 
     private let state = Mutex(Counts())
+    /// The share of requests answered 503, each drawn independently.
+    private let failPercent: Int
+    private let random: Mutex<SplitMix64>
     /// Sends Kannel's delivery reports back to the daemon, as a real SMSC would through Kannel.
     private let engine: CurlEngine
 
-    init() throws {
+    init(failPercent: Int = 0, seed: UInt64 = 2021) throws {
+        self.failPercent = max(0, min(100, failPercent))
+        random = Mutex(SplitMix64(seed: seed))
         engine = try CurlEngine(settings: HTTPEngineSettings(maxConcurrentTransfers: 8, maxConnectionsPerHost: 8))
     }
 
@@ -28,6 +35,10 @@ final class DemoSink: Sendable {
     func stop() async { await engine.shutdown(gracePeriod: .seconds(2)) }
 
     func handle(_ request: LoopbackRequest) -> LoopbackReply {
+        if failPercent > 0, random.withLock({ Int($0.next() % 100) }) < failPercent {
+            state.withLock { $0.refused += 1 }
+            return .respond(LoopbackResponse(status: 503, body: Array("unavailable (the demo sink's failure rate)".utf8)))
+        }
         if request.path == "/cgi-bin/sendsms" {
             let to = Self.query(request.query ?? "", "to") ?? "?"
             state.withLock { $0.sms += 1; $0.phones.insert(Mask.phone(to)) }

@@ -10,29 +10,32 @@ enum DemoSummary {
     }
 
     /// Prints the summary; returns whether every message was delivered.
-    static func print(database: AppDatabase, sink: DemoSink) throws -> Bool {
-        let rows = try database.deliveries(.init(limit: 1_000_000)).map(\.row)
-        let ledger = try database.ledger()
+    static func print(store: any Store, sink: DemoSink) async throws -> Bool {
+        let records = try await store.deliveries(DeliveryFilter(limit: 1_000_000))
+        let rows = records.map(\.message)
+        let ledger = try await store.ledger()
         let counts = sink.counts
-        func tally(_ key: (OutboxRecord) -> String) -> String {
+        func tally(_ key: (OutboxMessage) -> String) -> String {
             var counts: [String: Int] = [:]
             for row in rows { counts[key(row), default: 0] += 1 }
             let ordered = counts.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }
             return ordered.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         let states = Dictionary(grouping: rows, by: \.state).mapValues(\.count)
-        let attempts = try rows.compactMap(\.id).reduce(0) { $0 + (try database.attempts(outboxID: $1).count) }
+        let attempts = records.reduce(0) { $0 + $1.attempts.count }
+        let paused = try await store.gatewayHealth().filter(\.isPaused).map(\.name)
         Swift.print("")
         Swift.print("Summary of the year")
         Swift.print("  payments recorded: \(ledger.count), \(ledger.map(\.amount).sum().yuanString) 元")
-        Swift.print("  messages: \(rows.count), attempts: \(attempts); " + OutboxState.allCases.map { "\($0.rawValue) \(states[$0.rawValue] ?? 0)" }.joined(separator: ", "))
-        Swift.print("  by kind: " + tally(\.kind))
-        Swift.print("  by channel: " + tally(\.channel) + " (SMS to \(counts.phones.count) phones)")
-        Swift.print("  by village: " + tally { $0.village ?? "(finance office)" })
+        Swift.print("  messages: \(rows.count), attempts: \(attempts); " + MessageState.allCases.map { "\($0.rawValue) \(states[$0] ?? 0)" }.joined(separator: ", "))
+        Swift.print("  by kind: " + tally(\.kind.rawValue))
+        Swift.print("  by channel: " + tally(\.channel.rawValue) + " (SMS to \(counts.phones.count) phones)")
+        Swift.print("  by village: " + tally { $0.item.village ?? "(finance office)" })
         Swift.print("  the sink received: SMS \(counts.sms), robot/webhook requests \(counts.webhook) (a village digest is one request)")
-        let undelivered = rows.filter { $0.outboxState != .delivered }
-        let smsRows = rows.filter { $0.channel == "sms" }.count
-        let ok = undelivered.isEmpty && counts.sms >= smsRows && !rows.isEmpty
+        Swift.print("  requests the sink refused on purpose: \(counts.refused); gateways paused at the end: " + (paused.isEmpty ? "none" : paused.joined(separator: ", ")))
+        let undelivered = rows.filter { $0.state != .delivered }
+        let smsRows = rows.filter { $0.channel == .sms }.count
+        let ok = undelivered.isEmpty && counts.sms >= smsRows && !rows.isEmpty && paused.isEmpty
         Swift.print(ok ? "  all delivered: yes (SMS confirmed by Kannel delivery reports, robots by their answers)"
                        : "  all delivered: NO — \(undelivered.count) not delivered (fafang deliveries --state sent|pending|dead shows them)")
         return ok

@@ -24,6 +24,7 @@ struct FafangDemo: AsyncParsableCommand {
     @Option(help: "Virtual seconds per real second (172800: a day in half a second).") var rate = 172_800.0
     @Option(help: "Virtual start (ISO 8601).") var start = "2021-01-01T08:00:00+08:00"
     @Option(help: "Virtual end (ISO 8601): a week into the next year, for the last reminders.") var end = "2022-01-08T08:00:00+08:00"
+    @Option(help: "Percent of requests the sink answers with 503, each drawn independently (a flaky network).") var failPercent = 0
     @Flag(help: "Keep the work folder (state, logs) and print its path.") var keep = false
 
     func run() async throws {
@@ -35,7 +36,7 @@ struct FafangDemo: AsyncParsableCommand {
         let work = NSTemporaryDirectory() + "fafang-demo-" + UUID().uuidString.prefix(8)
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
 
-        let sink = try DemoSink()
+        let sink = try DemoSink(failPercent: failPercent)
         let server = try LoopbackServer(recordingRequests: false) { sink.handle($0) }
         defer { server.stop() }
         try DemoWorkspace.prepare(work: work, config: config, templates: absolute(templates), sinkURL: server.baseURL,
@@ -71,16 +72,16 @@ struct FafangDemo: AsyncParsableCommand {
             throw ExitCode(1)
         }
         // The last delivery reports are on their way: give them a moment (at most 10 s).
-        let database = try AppDatabase.open(directory: work + "/state")
+        let store = try SQLiteStore.open(directory: work + "/state")
         let settle = Date()
-        while Date().timeIntervalSince(settle) < 10, (try database.outboxCounts()[.sent] ?? 0) > 0 {
+        while Date().timeIntervalSince(settle) < 10, (try await store.outboxCounts()[.sent] ?? 0) > 0 {
             try await Task.sleep(for: .milliseconds(100))
         }
         daemon.terminate()
         daemon.waitUntilExit()
         await sink.stop()
         try log.close()
-        let ok = try DemoSummary.print(database: database, sink: sink)
+        let ok = try await DemoSummary.print(store: store, sink: sink)
         if keep { print("work folder kept: \(work)") }
         if !ok { throw ExitCode(1) }
     }

@@ -155,13 +155,16 @@ extension SQLiteStore {
                                                    arguments: [key]).first {
                 return byKey
             }
-            if let phone, !phone.isEmpty {
-                return try OutboxRows.messages(db, sql: """
-                    SELECT \(OutboxRows.columns) FROM outbox WHERE gateway_reference = ? AND recipient = ? ORDER BY id LIMIT 1
-                    """, arguments: [key, phone]).first
+            if let phone, !phone.isEmpty,
+               let byPhone = try OutboxRows.messages(db, sql: """
+                   SELECT \(OutboxRows.columns) FROM outbox WHERE gateway_reference = ? AND recipient = ? ORDER BY id LIMIT 1
+                   """, arguments: [key, phone]).first {
+                return byPhone
             }
-            return try OutboxRows.messages(db, sql: "SELECT \(OutboxRows.columns) FROM outbox WHERE gateway_reference = ? ORDER BY id LIMIT 1",
-                                           arguments: [key]).first
+            // A reference that only one message has (a batch shares one: then only the phone tells).
+            let byReference = try OutboxRows.messages(db, sql: "SELECT \(OutboxRows.columns) FROM outbox WHERE gateway_reference = ? ORDER BY id LIMIT 2",
+                                                      arguments: [key])
+            return byReference.count == 1 ? byReference[0] : nil
         }
     }
 

@@ -133,3 +133,10 @@ public struct SQLiteStore: Store {
         return migrator
     }
 }
+
+extension SQLiteStore {
+    /// Runs raw SQL: for tests that damage the database on purpose, and for maintenance.
+    public func execute(sql: String) async throws {
+        try await writer.write { db in try db.execute(sql: sql) }
+    }
+}

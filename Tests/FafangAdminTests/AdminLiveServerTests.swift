@@ -54,7 +54,7 @@ struct AdminLiveServerTests {
         let rig = try AdminTestRig()
         defer { rig.remove() }
         let key = "pay:RENT01:H1:2021-06-20"
-        let id = try rig.sentMessage(key: key)
+        let id = try await rig.sentMessage(key: key)
         try await withLiveServer(rig) { base, engine in
             // What Fafang asks Kannel for…
             let kannel = KannelGateway(
@@ -81,8 +81,8 @@ struct AdminLiveServerTests {
             let status1 = try await send(engine, .get, unsigned).status
             #expect(status1 == 401)
         }
-        #expect(try rig.state(id) == .delivered)
-        #expect(try rig.database.receipts(outboxID: id).first?.detail == "type 1 at 1624154400: id:77 stat:DELIVRD")
+        #expect(try await rig.state(id) == .delivered)
+        #expect(try await rig.receiptRecords(id).first?.detail == "type 1 at 1624154400: id:77 stat:DELIVRD")
         #expect(rig.log.all.contains { $0.hasPrefix("notice admin server listening") && $0.contains("admin.address=127.0.0.1:") })
         #expect(rig.log.all.contains { $0.hasPrefix("info request answered") && $0.contains("http.path=/receipts/kannel") && $0.contains("http.status=200") })
         rig.expectCleanLogs()

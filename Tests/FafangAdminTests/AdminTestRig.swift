@@ -18,19 +18,24 @@ struct AdminTestRig {
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
     static let now = CivilDate(iso: "2021-06-20")!.start(in: zone).addingTimeInterval(10 * 3600)
     static let phone = "17000000011"
+    /// A clock that all but stands still at `now`.
+    static let clock = DaemonClock(start: now, rate: 1e-9)
 
     let fixture: ConfigFixture
-    let configuration: LiveConfiguration<Configuration>
-    let database: AppDatabase
+    let runtime: LiveConfiguration<Runtime>
+    let database: SQLiteStore
     let metrics: AdminMetrics
     let log: CapturedLog
     let settings: AdminSettings
 
     init(maxBodyBytes: Int = 4096) throws {
-        fixture = ConfigFixture()
-        let outcome = ConfigLoader.load(path: try fixture.write())
-        configuration = LiveConfiguration(try #require(outcome.configuration, "\(outcome.diagnostics)"))
-        database = try AppDatabase.inMemory()
+        var fixture = ConfigFixture()
+        fixture.useTemplates(at: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates").path)
+        self.fixture = fixture
+        let load = Runtime.load(path: try fixture.write())
+        runtime = LiveConfiguration(try #require(load.runtime, "\(load.diagnostics)"))
+        database = try SQLiteStore.inMemory()
         metrics = AdminMetrics()
         log = CapturedLog()
         settings = AdminSettings(listen: ListenAddress(host: "127.0.0.1", port: 0), token: .file("/unused"), maxBodyBytes: maxBodyBytes)
@@ -39,8 +44,8 @@ struct AdminTestRig {
     func remove() { fixture.remove() }
 
     var dependencies: AdminDependencies {
-        AdminDependencies(database: database, configuration: configuration, metrics: metrics,
-                          token: AdminToken(Secret(Self.token)), clock: { AdminTestRig.now })
+        AdminDependencies(store: database, runtime: runtime, metrics: metrics,
+                          token: AdminToken(Secret(Self.token)), clock: Self.clock)
     }
 
     func application(onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) -> AdminApplication {
@@ -50,21 +55,26 @@ struct AdminTestRig {
     /// Enqueues one message and marks it sent through `gateway` with `reference`; returns its id.
     @discardableResult
     func sentMessage(key: String, gateway: String = "kannel", channel: Channel = .sms, recipient: String = AdminTestRig.phone,
-                     reference: String? = nil) throws -> Int64 {
+                     reference: String? = nil) async throws -> Int64 {
         let event = DueEvent(key: "E-" + key, kind: .paymentRecorded, projectCode: "RENT01", audiences: [.payee("H1")], facts: .init())
         let item = OutboxItem(idempotencyKey: key, eventKey: event.key, kind: .paymentRecorded, projectCode: "RENT01", channel: channel,
                               gateway: gateway, recipient: recipient, village: "甲村", payeeID: "H1", text: "王一户：租地费已发放。",
                               title: nil, notBefore: Self.now)
-        try database.enqueue(events: [event], items: [item], now: Self.now)
-        let row = try #require(try database.claim(limit: 1, owner: "test", now: Self.now, lease: 60).first)
-        let id = try #require(row.id)
-        try database.finish(id: id, owner: "test", attempt: nil, result: .sent(reference: reference), now: Self.now)
-        return id
+        try await database.enqueue(EnqueueBatch(events: [event], items: [item]), now: Self.now)
+        let message = try #require(try await database.claim(limit: 1, owner: "test", now: Self.now, lease: 60).first)
+        var lifecycle = MessageLifecycle(message, clock: Self.clock)
+        _ = lifecycle.attempted(.delivered(reference: reference), by: "test", retry: .standard, random: 0.5)
+        _ = try await database.commit([MessageChange(from: message, to: lifecycle.message)])
+        return message.id
     }
 
-    func state(_ id: Int64) throws -> OutboxState? { try database.outbox(id: id)?.outboxState }
+    func state(_ id: Int64) async throws -> MessageState? { try await database.message(id: id)?.state }
 
-    func receipts(_ id: Int64) throws -> [String] { try database.receipts(outboxID: id).map(\.status) }
+    func receipts(_ id: Int64) async throws -> [String] { try await receiptRecords(id).map(\.status) }
+
+    func receiptRecords(_ id: Int64) async throws -> [DeliveryReceipt] {
+        try await database.deliveries(DeliveryFilter()).first { $0.message.id == id }?.receipts ?? []
+    }
 
     /// Asserts that no log line holds the token or a full phone number.
     func expectCleanLogs(sourceLocation: SourceLocation = #_sourceLocation) {

@@ -26,8 +26,8 @@ struct CloudReceiptTests {
     @Test func aliyunReportsSettleByOutIdOrBizId() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let byKey = try rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
-        let byReference = try rig.sentMessage(key: "K2", gateway: "aliyun", reference: "900002^0")
+        let byKey = try await rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
+        let byReference = try await rig.sentMessage(key: "K2", gateway: "aliyun", reference: "900002^0")
         let body = "[" + Self.aliyunReport(outID: "K1", bizID: "900001^0", success: true) + ","
             + Self.aliyunReport(outID: "", bizID: "900002^0", success: false) + "]"
         try await rig.application().test(.router) { client in
@@ -35,9 +35,9 @@ struct CloudReceiptTests {
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == #"{"code":0,"msg":"接收成功"}"#)
         }
-        #expect(try rig.state(byKey) == .delivered)
-        #expect(try rig.state(byReference) == .failed)
-        #expect(try rig.database.receipts(outboxID: byReference).first?.detail == "MK:0001: 空号 (2021-06-20 10:00:05)")
+        #expect(try await rig.state(byKey) == .delivered)
+        #expect(try await rig.state(byReference) == .failed)
+        #expect(try await rig.receiptRecords(byReference).first?.detail == "MK:0001: 空号 (2021-06-20 10:00:05)")
         #expect(rig.log.all.contains { $0.contains("receipt recorded") && $0.contains("receipt.phone=138****5678") })
         rig.expectCleanLogs()
     }
@@ -45,14 +45,14 @@ struct CloudReceiptTests {
     @Test func aliyunUnknownMessagesAreAcknowledgedAndChangeNothing() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
+        let id = try await rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
         let body = "[" + Self.aliyunReport(outID: "K9", bizID: "999999^0", success: true) + "]"
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: "/receipts/aliyun", method: .post, headers: Self.bearer, body: Self.body(body))
             #expect(response.status == .ok)
         }
-        #expect(try rig.state(id) == .sent)
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.state(id) == .sent)
+        #expect(try await rig.receipts(id).isEmpty)
         #expect(rig.log.all.contains { $0.hasPrefix("warning receipt for an unknown message") && $0.contains("receipt.phone=138****5678") })
         rig.expectCleanLogs()
     }
@@ -61,13 +61,13 @@ struct CloudReceiptTests {
     func aliyunMalformed(body: String) async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1", gateway: "aliyun")
+        let id = try await rig.sentMessage(key: "K1", gateway: "aliyun")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: "/receipts/aliyun", method: .post, headers: Self.bearer, body: Self.body(body))
             #expect(response.status == .badRequest)
             #expect(String(buffer: response.body).hasPrefix(#"{"code":1,"msg":"expected a JSON array of status reports"#))
         }
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.receipts(id).isEmpty)
     }
 
     /// Tencent's sample callback, with our keys (`ext` only when the account has it enabled).
@@ -82,8 +82,8 @@ struct CloudReceiptTests {
     @Test func tencentReportsSettleBySessionContextOrSerialNo() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let byKey = try rig.sentMessage(key: "K1", gateway: "tencent", reference: "2433:0001")
-        let byReference = try rig.sentMessage(key: "K2", gateway: "tencent", reference: "2433:0002")
+        let byKey = try await rig.sentMessage(key: "K1", gateway: "tencent", reference: "2433:0001")
+        let byReference = try await rig.sentMessage(key: "K2", gateway: "tencent", reference: "2433:0002")
         let body = "[" + Self.tencentReport(sid: "unknown-sid", status: "SUCCESS", ext: "K1") + ","
             + Self.tencentReport(sid: "2433:0002", status: "FAIL") + "]"
         try await rig.application().test(.router) { client in
@@ -91,22 +91,22 @@ struct CloudReceiptTests {
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == #"{"errmsg":"OK","result":0}"#)
         }
-        #expect(try rig.state(byKey) == .delivered)
-        #expect(try rig.state(byReference) == .failed)
+        #expect(try await rig.state(byKey) == .delivered)
+        #expect(try await rig.state(byReference) == .failed)
         rig.expectCleanLogs()
     }
 
     @Test func tencentUnknownMessagesAreAcknowledgedAndChangeNothing() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1", gateway: "tencent", reference: "2433:0001")
+        let id = try await rig.sentMessage(key: "K1", gateway: "tencent", reference: "2433:0001")
         let body = "[" + Self.tencentReport(sid: "2433:9999", status: "SUCCESS") + "," + Self.tencentReport(sid: "2433:0001", status: "MAYBE") + "]"
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: "/receipts/tencent", method: .post, headers: Self.bearer, body: Self.body(body))
             #expect(response.status == .ok)
         }
-        #expect(try rig.state(id) == .sent)
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.state(id) == .sent)
+        #expect(try await rig.receipts(id).isEmpty)
         rig.expectCleanLogs()
     }
 
@@ -125,7 +125,7 @@ struct CloudReceiptTests {
     func pushesNeedTheToken(path: String) async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
+        let id = try await rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
         try await rig.application().test(.router) { client in
             let body = Self.body("[" + Self.aliyunReport(outID: "K1", bizID: "900001^0", success: true) + "]")
             let status1 = try await client.execute(uri: path, method: .post, body: body).status
@@ -135,14 +135,14 @@ struct CloudReceiptTests {
             let status3 = try await client.execute(uri: path, method: .post, headers: [.authorization: "Basic \(AdminTestRig.token)"], body: body).status
             #expect(status3 == .unauthorized)
         }
-        #expect(try rig.state(id) == .sent)
+        #expect(try await rig.state(id) == .sent)
         rig.expectCleanLogs()
     }
 
     @Test func anOversizedBodyIs413() async throws {
         let rig = try AdminTestRig(maxBodyBytes: 4096)
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
+        let id = try await rig.sentMessage(key: "K1", gateway: "aliyun", reference: "900001^0")
         let reports = Array(repeating: Self.aliyunReport(outID: "K1", bizID: "900001^0", success: true), count: 30).joined(separator: ",")
         #expect(reports.utf8.count > 4096)
         try await rig.application().test(.router) { client in
@@ -150,6 +150,6 @@ struct CloudReceiptTests {
             #expect(response.status == .contentTooLarge)
             #expect(String(buffer: response.body) == #"{"error":"the request body is larger than 4096 bytes"}"#)
         }
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.receipts(id).isEmpty)
     }
 }

@@ -34,9 +34,9 @@ struct FakeTransport: HTTPTransport {
 }
 
 /// A dispatcher over `database` with one fake SMS gateway, `fake-sms`, that reports to `metrics`.
-func fakeDispatcher(database: AppDatabase, metrics: any DeliveryMetrics, now: Date) -> Dispatcher {
-    Dispatcher(database: database, gateways: ["fake-sms": FakeGateway(name: "fake-sms")], transport: FakeTransport(),
-               policy: DispatchPolicy(settings: DispatchSettings(), quietHours: QuietHours(start: 23 * 60, end: 6 * 60),
-                                      zone: AdminTestRig.zone, robots: []),
-               owner: "test", logger: Logger(label: "test"), clock: { now }, random: { 0.5 }, metrics: metrics)
+func fakeDispatcher(database: SQLiteStore, metrics: any DeliveryMetrics, now: Date) -> Dispatcher<ManualClock> {
+    let runtime = DispatchRuntime(gateways: ["fake-sms": FakeGateway(name: "fake-sms")], settings: DispatchSettings(),
+                                  quietHours: QuietHours(start: 23 * 60, end: 6 * 60), zone: AdminTestRig.zone, robots: [])
+    return Dispatcher(store: database, runtime: { runtime }, transport: FakeTransport(),
+                      owner: "test", logger: Logger(label: "test"), clock: ManualClock(now), random: { 0.5 }, metrics: metrics)
 }

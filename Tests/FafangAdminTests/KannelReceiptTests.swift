@@ -15,20 +15,20 @@ struct KannelReceiptTests {
         return uri
     }
 
-    @Test("final reports settle the message", arguments: [(1, OutboxState.delivered, "delivered"), (2, .failed, "undelivered"),
+    @Test("final reports settle the message", arguments: [(1, MessageState.delivered, "delivered"), (2, .failed, "undelivered"),
                                                           (16, .failed, "rejected"), (34, .failed, "undelivered")])
-    func finalReports(type: Int, state: OutboxState, status: String) async throws {
+    func finalReports(type: Int, state: MessageState, status: String) async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "pay:RENT01:H1:2021-06-20")
+        let id = try await rig.sentMessage(key: "pay:RENT01:H1:2021-06-20")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: Self.uri(id: "pay%3ARENT01%3AH1%3A2021-06-20", type: type), method: .get)
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == #"{"recorded":true,"state":"\#(state.rawValue)"}"#)
         }
-        #expect(try rig.state(id) == state)
-        #expect(try rig.receipts(id) == [status])
-        let detail = try #require(try rig.database.receipts(outboxID: id).first?.detail)
+        #expect(try await rig.state(id) == state)
+        #expect(try await rig.receipts(id) == [status])
+        let detail = try #require(try await rig.receiptRecords(id).first?.detail)
         #expect(detail == "type \(type) at 1624154400: id:1234 stat:DELIVRD err:000")
         rig.expectCleanLogs()
     }
@@ -37,7 +37,7 @@ struct KannelReceiptTests {
     func intermediateReports(type: Int, status: String) async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1")
+        let id = try await rig.sentMessage(key: "K1")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: Self.uri(id: "K1", type: type), method: .get)
             #expect(response.status == .ok)
@@ -46,20 +46,20 @@ struct KannelReceiptTests {
             let status1 = try await client.execute(uri: Self.uri(id: "K1", type: 1), method: .get).status
             #expect(status1 == .ok)
         }
-        #expect(try rig.receipts(id) == [status, "delivered"])
-        #expect(try rig.state(id) == .delivered)
+        #expect(try await rig.receipts(id) == [status, "delivered"])
+        #expect(try await rig.state(id) == .delivered)
     }
 
     @Test func anUnknownIdIs404AndChangesNothing() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1")
+        let id = try await rig.sentMessage(key: "K1")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: Self.uri(id: "K-unknown-13812345678", type: 1), method: .get)
             #expect(response.status == .notFound)
         }
-        #expect(try rig.state(id) == .sent)
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.state(id) == .sent)
+        #expect(try await rig.receipts(id).isEmpty)
         #expect(rig.log.all.contains { $0.hasPrefix("warning receipt for an unknown message") && $0.contains("receipt.key=K-unknown-138****5678") })
         rig.expectCleanLogs()
     }
@@ -69,7 +69,7 @@ struct KannelReceiptTests {
     func badToken(token: String?) async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1")
+        let id = try await rig.sentMessage(key: "K1")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: Self.uri(id: "K1", type: 1, token: token), method: .get)
             #expect(response.status == .unauthorized)
@@ -79,8 +79,8 @@ struct KannelReceiptTests {
                                                   headers: [.authorization: "Bearer \(token ?? "")"])
             #expect(header.status == .unauthorized)
         }
-        #expect(try rig.state(id) == .sent)
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.state(id) == .sent)
+        #expect(try await rig.receipts(id).isEmpty)
         #expect(rig.log.all.contains { $0.hasPrefix("warning request refused: wrong or missing token") && $0.contains("http.path=/receipts/kannel") })
         #expect(!rig.log.text.contains("wrong-token"))
         rig.expectCleanLogs()
@@ -89,13 +89,13 @@ struct KannelReceiptTests {
     @Test func theTokenMayComeAsABearerHeader() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1")
+        let id = try await rig.sentMessage(key: "K1")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: Self.uri(id: "K1", type: 1, token: nil), method: .get,
                                                     headers: [.authorization: "Bearer \(AdminTestRig.token)"])
             #expect(response.status == .ok)
         }
-        #expect(try rig.state(id) == .delivered)
+        #expect(try await rig.state(id) == .delivered)
     }
 
     @Test("a report without an id or with an unknown type is 400", arguments: [
@@ -104,12 +104,12 @@ struct KannelReceiptTests {
     func malformedReports(uri: String) async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let id = try rig.sentMessage(key: "K1")
+        let id = try await rig.sentMessage(key: "K1")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: uri + "&token=\(AdminTestRig.token)", method: .get)
             #expect(response.status == .badRequest)
         }
-        #expect(try rig.receipts(id).isEmpty)
+        #expect(try await rig.receipts(id).isEmpty)
     }
 
     @Test("DLR types are bit masks", arguments: [(1, "true delivered"), (9, "true delivered"), (0x42, "false undelivered"),

@@ -17,7 +17,7 @@ struct KannelToAdminTests {
         let rig = try AdminTestRig()
         defer { rig.remove() }
         let key = "ff1-kannel-round-trip-0001"
-        let id = try rig.sentMessage(key: key)
+        let id = try await rig.sentMessage(key: key)
         let kannel = try KannelHarness()
         defer { kannel.stop() }
         try kannel.start()
@@ -35,13 +35,13 @@ struct KannelToAdminTests {
             #expect(gateway.interpret(outcome, for: message, now: AdminTestRig.now) == .delivered(reference: nil))
             // The fake SMSC reports "accepted by SMSC" (8), then "delivered" (1), about 0.1 s later.
             let deadline = ContinuousClock.now + .seconds(10)
-            while try rig.state(id) != .delivered, ContinuousClock.now < deadline {
+            while try await rig.state(id) != .delivered, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
         #expect(try kannel.message(to: AdminTestRig.phone).text == "【测试乡财政所】王一户：租地费2,160.00元已发放。")
-        #expect(try rig.state(id) == .delivered, "smsbox log: \(kannel.log("smsbox.log").suffix(1500))")
-        let receipts = try rig.receipts(id)
+        #expect(try await rig.state(id) == .delivered, "smsbox log: \(kannel.log("smsbox.log").suffix(1500))")
+        let receipts = try await rig.receipts(id)
         // The two reports may arrive in either order; a late "accepted" leaves the row delivered.
         #expect(receipts.contains("delivered"))
         #expect(Set(receipts).isSubset(of: ["accepted", "delivered"]), "\(receipts)")

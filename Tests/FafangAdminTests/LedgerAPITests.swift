@@ -29,7 +29,7 @@ struct LedgerAPITests {
             #expect(again.status == .ok)
             #expect(String(buffer: again.body) == #"{"duplicates":2,"inserted":0}"#)
         }
-        let ledger = try rig.database.ledger()
+        let ledger = try await rig.database.ledger()
         #expect(ledger.map(\.bankReference) == ["BANK-1", "BANK-2"])
         #expect(ledger.map(\.amount) == [.yuan(2160), .yuan(4700)])
         #expect(rig.log.all.contains { $0.contains("payment recorded") && $0.contains("ledger.source=api") })
@@ -51,7 +51,7 @@ struct LedgerAPITests {
             #expect(reply.problems[0].message.hasPrefix("overpays H1: owed 2,160.00 元, already paid 2,000.00 元"))
             #expect(reply.problems[1].message == "payee H9 is not in the register of project RENT01")
         }
-        #expect(try rig.database.ledger().isEmpty)
+        #expect(try await rig.database.ledger().isEmpty)
     }
 
     struct Rejection: Decodable {
@@ -86,7 +86,7 @@ struct LedgerAPITests {
                 "amount_yuan must be more than 0 (got \"0\")",
             ])
         }
-        #expect(try rig.database.ledger().isEmpty)
+        #expect(try await rig.database.ledger().isEmpty)
     }
 
     @Test("a body that is not JSON of that shape is 400 with a clear message", arguments: [
@@ -104,7 +104,7 @@ struct LedgerAPITests {
             let text = String(buffer: response.body)
             #expect(text.hasPrefix(#"{"error":"\#(message)"#), "\(text)")
         }
-        #expect(try rig.database.ledger().isEmpty)
+        #expect(try await rig.database.ledger().isEmpty)
     }
 
     @Test func theLedgerNeedsTheToken() async throws {
@@ -120,7 +120,7 @@ struct LedgerAPITests {
             let status3 = try await client.execute(uri: "/v1/ledger?token=\(AdminTestRig.token)", method: .post, body: batch).status
             #expect(status3 == .ok)
         }
-        #expect(try rig.database.ledger().count == 1)
+        #expect(try await rig.database.ledger().count == 1)
         rig.expectCleanLogs()
     }
 }

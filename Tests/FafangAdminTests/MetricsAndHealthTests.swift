@@ -13,14 +13,14 @@ import Testing
 @Suite("Admin: metrics and health", .serialized)
 struct MetricsAndHealthTests {
     /// Enqueues pending SMS through `fake-sms`, due now.
-    func enqueue(_ rig: AdminTestRig, _ keys: [String]) throws {
+    func enqueue(_ rig: AdminTestRig, _ keys: [String]) async throws {
         let items = keys.enumerated().map { index, key in
             OutboxItem(idempotencyKey: key, eventKey: "E-\(key)", kind: .paymentRecorded, projectCode: "RENT01", channel: .sms,
                        gateway: "fake-sms", recipient: String(format: "170000%05d", index), village: "甲村", payeeID: "H1",
                        text: "消息\(key)", title: nil, notBefore: AdminTestRig.now)
         }
         let events = items.map { DueEvent(key: $0.eventKey, kind: .paymentRecorded, projectCode: "RENT01", audiences: [], facts: .init()) }
-        try rig.database.enqueue(events: events, items: items, now: AdminTestRig.now)
+        try await rig.database.enqueue(EnqueueBatch(events: events, items: items), now: AdminTestRig.now)
     }
 
     func scrape(_ rig: AdminTestRig) async throws -> [String] {
@@ -35,7 +35,7 @@ struct MetricsAndHealthTests {
     @Test func metricsCountAttemptsReceiptsAndTheStore() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        try enqueue(rig, ["K1", "K2", "K3-503", "K4-400"])
+        try await enqueue(rig, ["K1", "K2", "K3-503", "K4-400"])
         let dispatcher = fakeDispatcher(database: rig.database, metrics: rig.metrics, now: AdminTestRig.now)
         let value1 = try await dispatcher.runOnce()
         #expect(value1 == 4)
@@ -102,7 +102,7 @@ struct MetricsAndHealthTests {
     func grades(day: String, paid: String, grade: String) throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        let project = try #require(rig.configuration.current.project(code: "RENT01")).project
+        let project = try #require(rig.runtime.current.configuration.project(code: "RENT01")).project
         let result = ProjectProgress.grade(project: project, paid: try Money.parseYuan(paid), today: try #require(CivilDate(iso: day)),
                                            slightThreshold: .whole(5))
         #expect(result.rawValue == grade)
@@ -111,7 +111,7 @@ struct MetricsAndHealthTests {
     @Test func healthIsOkWithThePendingCount() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        try enqueue(rig, ["K1", "K2"])
+        try await enqueue(rig, ["K1", "K2"])
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: "/healthz", method: .get)
             #expect(response.status == .ok)
@@ -122,7 +122,7 @@ struct MetricsAndHealthTests {
     @Test func healthIs503WhenTheStoreCannotBeRead() async throws {
         let rig = try AdminTestRig()
         defer { rig.remove() }
-        try await rig.database.writer.write { try $0.execute(sql: "DROP TABLE delivery_attempt; DROP TABLE delivery_receipt; DROP TABLE outbox") }
+        try await rig.database.execute(sql: "DROP TABLE delivery_attempt; DROP TABLE delivery_receipt; DROP TABLE outbox")
         try await rig.application().test(.router) { client in
             let response = try await client.execute(uri: "/healthz", method: .get)
             #expect(response.status == .serviceUnavailable)

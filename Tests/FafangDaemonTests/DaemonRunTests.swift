@@ -1,5 +1,6 @@
 import FafangConfig
 import FafangCore
+import FafangAdmin
 import FafangDaemon
 import FafangStore
 import FafangTestSupport
@@ -28,17 +29,17 @@ struct DaemonRunTests {
         fixture.replace("fafang.toml", "url = \"http://127.0.0.1:9/robot\"", with: "url = \"\(sink.baseURL)/robot\"")
         let root = try fixture.write()
         defer { fixture.remove() }
-        let outcome = ConfigLoader.load(path: root)
-        let configuration = try #require(outcome.configuration, "\(outcome.diagnostics)")
+        let load = Runtime.load(path: root)
+        let runtime = try #require(load.runtime, "\(load.diagnostics)")
+        let configuration = runtime.configuration
 
         let captured = CapturedLog()
         // 2021-06-20 10:00 Shanghai: TRANS01 (nothing paid) is 10 days from its June milestone.
         let start = CivilDate(iso: "2021-06-20")!.start(in: configuration.settings.timeZone).addingTimeInterval(10 * 3600)
-        let daemon = try Daemon(configuration: configuration,
-                                options: Daemon.Options(configPath: root, clock: DaemonClock(start: start, rate: 1)),
-                                logger: captured.logger("fafang"))
-        let ledger = LedgerService(database: daemon.database, logger: captured.logger("fafang.ledger"))
-        _ = try ledger.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(2160), date: CivilDate(iso: "2021-03-19")!,
+        let daemon = try DaemonBuilder.build(runtime: runtime, options: Daemon.Options(configPath: root, clock: DaemonClock(start: start, rate: 1)),
+                                             logger: captured.logger("fafang")).daemon
+        let ledger = LedgerService(store: daemon.store, logger: captured.logger("fafang.ledger"))
+        _ = try await ledger.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(2160), date: CivilDate(iso: "2021-03-19")!,
                                            bankReference: "BANK-1")], source: "test", configuration: configuration, now: start)
 
         try await runUntilQuiet(daemon)
@@ -51,7 +52,7 @@ struct DaemonRunTests {
         #expect(requests.contains { $0.path == "/office" }, "\(captured.all.joined(separator: "\n"))")
         #expect(requests.contains { $0.path == "/robot" })
         // The SMS is sent (a receipt may follow); the robot and webhook answers are final.
-        let counts = try daemon.database.outboxCounts()
+        let counts = try await daemon.store.outboxCounts()
         #expect(counts[.sent] == 1)
         #expect((counts[.sent] ?? 0) + (counts[.delivered] ?? 0) == requests.count)
 
@@ -81,7 +82,7 @@ struct DaemonRunTests {
             Issue.record("no scheduler service")
             return
         }
-        try scheduler.tick()
+        try await scheduler.tick()
         while try await daemon.dispatcher.runOnce() > 0 {}
     }
 }

@@ -2,6 +2,7 @@ import FafangCore
 import FafangDaemon
 import FafangDelivery
 import FafangStore
+import FafangTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -49,14 +50,6 @@ final class Names: Sendable {
     var all: [String] { value.withLock { $0 } }
 }
 
-/// A clock the test moves by hand.
-final class ManualClock: Sendable {
-    let value: Mutex<Date>
-    init(_ start: Date) { value = Mutex(start) }
-    var now: Date { value.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
 @Suite("Dispatcher")
 struct DispatcherTests {
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
@@ -64,30 +57,30 @@ struct DispatcherTests {
     static let morning = CivilDate(iso: "2021-06-01")!.start(in: zone).addingTimeInterval(10 * 3600)
 
     struct Rig {
-        let database: AppDatabase
+        let database: SQLiteStore
         let clock: ManualClock
         let transport: FakeTransport
-        let dispatcher: Dispatcher
+        let dispatcher: Dispatcher<ManualClock>
         let dead: Names
         let paused: Names
     }
 
     func rig(start: Date = morning, settings: DispatchSettings = DispatchSettings(), respond: @escaping @Sendable (HTTPRequest) -> Int = { _ in 200 }) throws -> Rig {
-        let database = try AppDatabase.inMemory()
+        let database = try SQLiteStore.inMemory()
         let clock = ManualClock(start)
         let transport = FakeTransport(respond)
         let dead = Names()
         let paused = Names()
+        let runtime = DispatchRuntime(gateways: ["kannel": FakeGateway(name: "kannel"), "village-v1": FakeGateway(name: "village-v1")],
+                                      settings: settings, quietHours: QuietHours("21:00-08:00")!, zone: Self.zone, robots: ["village-v1"])
         let dispatcher = Dispatcher(
-            database: database, gateways: ["kannel": FakeGateway(name: "kannel"), "village-v1": FakeGateway(name: "village-v1")],
-            transport: transport,
-            policy: DispatchPolicy(settings: settings, quietHours: QuietHours("21:00-08:00")!, zone: Self.zone, robots: ["village-v1"]),
-            owner: "test", logger: Logger(label: "test"), clock: { clock.now }, random: { 0.5 },
-            hooks: .init(dead: { row, _ in dead.append(row.idempotencyKey) }, paused: { name, _ in paused.append(name) }))
+            store: database, runtime: { runtime }, transport: transport,
+            owner: "test", logger: Logger(label: "test"), clock: clock, random: { 0.5 },
+            hooks: .init(dead: { row, _ in dead.append(row.idempotencyKey) }, paused: { health, _ in paused.append(health.name) }))
         return Rig(database: database, clock: clock, transport: transport, dispatcher: dispatcher, dead: dead, paused: paused)
     }
 
-    func enqueue(_ rig: Rig, _ keys: [String], channel: Channel = .sms, kind: DueEvent.Kind = .paymentRecorded, gateway: String? = nil) throws {
+    func enqueue(_ rig: Rig, _ keys: [String], channel: Channel = .sms, kind: DueEvent.Kind = .paymentRecorded, gateway: String? = nil) async throws {
         let items = keys.enumerated().map { index, key in
             OutboxItem(idempotencyKey: key, eventKey: "E-\(key)", kind: kind, projectCode: "P1", channel: channel,
                        gateway: gateway ?? (channel == .sms ? "kannel" : "village-v1"),
@@ -95,120 +88,220 @@ struct DispatcherTests {
                        village: "甲村", payeeID: "H\(index)", text: "消息\(key)", title: nil, notBefore: rig.clock.now)
         }
         let events = items.map { DueEvent(key: $0.eventKey, kind: kind, projectCode: "P1", audiences: [], facts: .init()) }
-        try rig.database.enqueue(events: events, items: items, now: rig.clock.now)
+        try await rig.database.enqueue(EnqueueBatch(events: events, items: items), now: rig.clock.now)
     }
 
     @Test func sendsAndRecordsEveryAttempt() async throws {
         let rig = try rig()
-        try enqueue(rig, ["K1", "K2"])
+        try await enqueue(rig, ["K1", "K2"])
         #expect(try await rig.dispatcher.runOnce() == 2)
-        #expect(try rig.database.outboxCounts() == [.sent: 2])
+        #expect(try await rig.database.outboxCounts() == [.sent: 2])
         #expect(Set(rig.transport.requests.compactMap { $0.headers.value(for: "Idempotency-Key") }) == ["K1", "K2"])
-        let row = try #require(try rig.database.deliveries(.init()).first)
-        #expect(row.attempts.map(\.verdict) == ["delivered"])
-        #expect(row.row.gatewayReference?.hasPrefix("ref-") == true)
+        let row = try #require(try await rig.database.deliveries(DeliveryFilter()).first)
+        #expect(row.attempts.map(\.verdict) == [.delivered])
+        #expect(row.message.gatewayReference?.hasPrefix("ref-") == true)
     }
 
     @Test func retriesOnTheScheduleThenGivesUp() async throws {
         var settings = DispatchSettings()
-        settings.pauseAfterFailingSeconds = 1e9  // never pause here: that has its own test
+        settings.health.pauseAfter = 1e9  // never pause here: that has its own test
         let rig = try rig(settings: settings, respond: { _ in 503 })
         // A webhook: the schedule runs past 21:00, where an SMS would also wait for quiet hours.
-        try enqueue(rig, ["K1"], channel: .webhook)
+        try await enqueue(rig, ["K1"], channel: .webhook)
         try await rig.dispatcher.runOnce()
-        let first = try #require(try rig.database.deliveries(.init()).first?.row)
-        #expect(first.outboxState == .pending)
+        let first = try #require(try await rig.database.deliveries(DeliveryFilter()).first?.message)
+        #expect(first.state == .pending)
         #expect(first.nextAttemptAt == DispatcherTests.morning.addingTimeInterval(5))
         // Walk the whole schedule: 7 retries after the first attempt, then dead.
         for delay in RetryPolicy.standard.delays {
             #expect(try await rig.dispatcher.runOnce() == 0)
-            rig.clock.advance(delay)
+            rig.clock.advance(by: delay)
             #expect(try await rig.dispatcher.runOnce() == 1)
         }
-        let last = try #require(try rig.database.deliveries(.init()).first)
-        #expect(last.row.outboxState == .dead)
+        let last = try #require(try await rig.database.deliveries(DeliveryFilter()).first)
+        #expect(last.message.state == .dead)
         #expect(last.attempts.count == 8)
         #expect(rig.dead.all == ["K1"])
     }
 
     @Test func permanentFailureIsDeadAtOnce() async throws {
         let rig = try rig(respond: { _ in 400 })
-        try enqueue(rig, ["K1"])
+        try await enqueue(rig, ["K1"])
         try await rig.dispatcher.runOnce()
-        #expect(try rig.database.outboxCounts() == [.dead: 1])
+        #expect(try await rig.database.outboxCounts() == [.dead: 1])
         #expect(rig.dead.all == ["K1"])
     }
 
     @Test func retryAfterIsHonoured() async throws {
         let rig = try rig(respond: { _ in 429 })
-        try enqueue(rig, ["K1"])
+        try await enqueue(rig, ["K1"])
         try await rig.dispatcher.runOnce()
-        #expect(try rig.database.deliveries(.init()).first?.row.nextAttemptAt == DispatcherTests.morning.addingTimeInterval(600))
+        #expect(try await rig.database.deliveries(DeliveryFilter()).first?.message.nextAttemptAt == DispatcherTests.morning.addingTimeInterval(600))
     }
 
     @Test("SMS in quiet hours wait until 08:00 with no attempt counted")
     func quietHours() async throws {
         let night = CivilDate(iso: "2021-06-01")!.start(in: Self.zone).addingTimeInterval(22 * 3600)
         let rig = try rig(start: night)
-        try enqueue(rig, ["K1"])
-        try enqueue(rig, ["W1"], channel: .webhook)
+        try await enqueue(rig, ["K1"])
+        try await enqueue(rig, ["W1"], channel: .webhook)
         try await rig.dispatcher.runOnce()
-        let rows = try rig.database.deliveries(.init())
-        let sms = try #require(rows.first { $0.row.idempotencyKey == "K1" })
-        #expect(sms.row.outboxState == .pending)
-        #expect(sms.row.nextAttemptAt == CivilDate(iso: "2021-06-02")!.start(in: Self.zone).addingTimeInterval(8 * 3600))
+        let rows = try await rig.database.deliveries(DeliveryFilter())
+        let sms = try #require(rows.first { $0.message.idempotencyKey == "K1" })
+        #expect(sms.message.state == .pending)
+        #expect(sms.message.nextAttemptAt == CivilDate(iso: "2021-06-02")!.start(in: Self.zone).addingTimeInterval(8 * 3600))
         #expect(sms.attempts.isEmpty)
         // A robot's success is final: delivered, no receipt to wait for.
-        #expect(rows.first { $0.row.idempotencyKey == "W1" }?.row.outboxState == .delivered)
+        #expect(rows.first { $0.message.idempotencyKey == "W1" }?.message.state == .delivered)
     }
 
     @Test("a robot gets at most 20 a minute")
     func robotRateLimit() async throws {
         let rig = try rig()
-        try enqueue(rig, (1...25).map { "W\($0)" }, channel: .webhook)
+        try await enqueue(rig, (1...25).map { "W\($0)" }, channel: .webhook)
         try await rig.dispatcher.runOnce()
         #expect(rig.transport.requests.count == 20)
-        #expect(try rig.database.outboxCounts() == [.delivered: 20, .pending: 5])
-        rig.clock.advance(60)
+        #expect(try await rig.database.outboxCounts() == [.delivered: 20, .pending: 5])
+        rig.clock.advance(by: 60)
         try await rig.dispatcher.runOnce()
         #expect(rig.transport.requests.count == 25)
     }
 
     @Test func villageAlertsGoOutAsOneDigest() async throws {
         let rig = try rig()
-        try enqueue(rig, ["A1", "A2", "A3"], channel: .webhook, kind: .milestoneApproaching)
+        try await enqueue(rig, ["A1", "A2", "A3"], channel: .webhook, kind: .milestoneApproaching)
         try await rig.dispatcher.runOnce()
         #expect(rig.transport.requests.count == 1)
         let body = String(decoding: try #require(rig.transport.requests.first).body, as: UTF8.self)
         #expect(body.contains("消息A1") && body.contains("消息A2") && body.contains("消息A3"))
-        #expect(try rig.database.outboxCounts() == [.delivered: 3])
+        #expect(try await rig.database.outboxCounts() == [.delivered: 3])
     }
 
     @Test("a crashed sender's lease expires and the row is sent again with the same key")
     func leaseExpiry() async throws {
         let rig = try rig()
-        try enqueue(rig, ["K1"])
-        _ = try rig.database.claim(limit: 10, owner: "crashed", now: rig.clock.now, lease: 120)
+        try await enqueue(rig, ["K1"])
+        _ = try await rig.database.claim(limit: 10, owner: "crashed", now: rig.clock.now, lease: 120)
         #expect(try await rig.dispatcher.runOnce() == 0)
-        rig.clock.advance(121)
+        rig.clock.advance(by: 121)
         #expect(try await rig.dispatcher.runOnce() == 1)
         #expect(rig.transport.requests.first?.headers.value(for: "Idempotency-Key") == "K1")
-        #expect(try rig.database.outboxCounts() == [.sent: 1])
+        #expect(try await rig.database.outboxCounts() == [.sent: 1])
     }
 
-    @Test func aGatewayFailingTooLongIsPausedUntilResumed() async throws {
+    /// On main before the lifecycle, three failures in 35 minutes paused a robot for good.
+    @Test("a gateway is paused only after failing for the whole window, probed, and resumed by a success")
+    func pauseProbeResume() async throws {
         var settings = DispatchSettings()
-        settings.pauseAfterFailingSeconds = 300
-        let rig = try rig(settings: settings, respond: { _ in 503 })
-        try enqueue(rig, ["K1", "K2"])
-        try await rig.dispatcher.runOnce()
+        settings.health = HealthRules(pauseAfter: 86_400, minimumFailures: 5, probeEvery: 300)
+        settings.retry = RetryPolicy(delays: Array(repeating: 600, count: 400), jitter: 0)
+        let failing = Seen<Bool>()
+        let rig = try rig(settings: settings, respond: { _ in failing.all.isEmpty ? 503 : 200 })
+        try await enqueue(rig, ["W1"], channel: .webhook, gateway: "village-v1")
+        // Three failures in 35 minutes: not paused (the window is a day).
+        for _ in 0..<3 {
+            try await rig.dispatcher.runOnce()
+            rig.clock.advance(by: 601)
+        }
         #expect(rig.paused.all.isEmpty)
-        rig.clock.advance(400)
-        try await rig.dispatcher.runOnce()
-        #expect(rig.paused.all == ["kannel"])
-        rig.clock.advance(100_000)
+        // Failing all day: paused once the window is full.
+        while rig.paused.all.isEmpty, rig.clock.now < DispatcherTests.morning.addingTimeInterval(2 * 86_400) {
+            try await rig.dispatcher.runOnce()
+            rig.clock.advance(by: 601)
+        }
+        #expect(rig.paused.all == ["village-v1"])
+        #expect(try await rig.database.health(of: "village-v1").pauseCause == .failing)
+        // Another message waits while paused, but one probe goes every five minutes.
+        try await enqueue(rig, ["W2"], channel: .webhook, gateway: "village-v1")
+        let before = rig.transport.requests.count
+        rig.clock.advance(by: 300)
+        #expect(try await rig.dispatcher.runOnce() == 1)
+        #expect(rig.transport.requests.count == before + 1)
         #expect(try await rig.dispatcher.runOnce() == 0)
-        try rig.database.resume(gateway: "kannel", now: rig.clock.now)
-        #expect(try await rig.dispatcher.runOnce() == 2)
+        // The endpoint recovers: the next probe resumes it, and the rest goes at once.
+        failing.append(true)  // from now on: 200
+        rig.clock.advance(by: 300)
+        try await rig.dispatcher.runOnce()
+        #expect(try await rig.database.health(of: "village-v1").isPaused == false)
+        try await rig.dispatcher.runOnce()
+        #expect(try await rig.database.outboxCounts() == [.delivered: 2])
     }
+
+    @Test("a digest's key follows the set of messages it carries")
+    func digestKey() async throws {
+        let rig = try rig()
+        try await enqueue(rig, ["A1", "A2"], channel: .webhook, kind: .milestoneApproaching)
+        try await rig.dispatcher.runOnce()
+        let key = try #require(rig.transport.requests.first?.headers.value(for: "Idempotency-Key"))
+        #expect(key == IdempotencyKey.digest(of: ["A2", "A1"]))
+        #expect(key != IdempotencyKey.digest(of: ["A1", "A3"]))
+    }
+
+    @Test("a message whose gateway is not configured is kept, with why, not given up")
+    func missingGatewayIsKept() async throws {
+        let rig = try rig()
+        try await enqueue(rig, ["K1"], gateway: "renamed")
+        try await rig.dispatcher.runOnce()
+        let message = try #require(try await rig.database.deliveries(DeliveryFilter()).first?.message)
+        #expect(message.state == .pending)
+        #expect(message.lastError?.contains("no gateway or endpoint named renamed") == true)
+        #expect(rig.dead.all.isEmpty)
+    }
+
+    @Test("gateways get wall-clock time, whatever the daemon's clock says")
+    func transportTimeIsWallClock() async throws {
+        let seen = Seen<Date>()
+        let runtime = DispatchRuntime(gateways: ["kannel": ClockSpy(name: "kannel", seen: seen)], settings: DispatchSettings(),
+                                      quietHours: QuietHours(start: 0, end: 0), zone: Self.zone, robots: [])
+        let database = try SQLiteStore.inMemory()
+        let clock = ManualClock(Self.morning)  // 2021
+        let dispatcher = Dispatcher(store: database, runtime: { runtime }, transport: FakeTransport(), logger: Logger(label: "test"), clock: clock)
+        let rig = Rig(database: database, clock: clock, transport: FakeTransport(), dispatcher: dispatcher, dead: Names(), paused: Names())
+        try await enqueue(rig, ["K1"])
+        let before = Date()
+        try await dispatcher.runOnce()
+        let stamp = try #require(seen.all.first)
+        #expect(stamp >= before && stamp <= Date())
+    }
+
+    @Test("cloud SMS gets the message's kind and template parameters")
+    func templateParametersReachTheGateway() async throws {
+        let seen = Seen<OutboundMessage>()
+        let runtime = DispatchRuntime(gateways: ["kannel": ClockSpy(name: "kannel", messages: seen)], settings: DispatchSettings(),
+                                      quietHours: QuietHours(start: 0, end: 0), zone: Self.zone, robots: [])
+        let database = try SQLiteStore.inMemory()
+        let clock = ManualClock(Self.morning)
+        let dispatcher = Dispatcher(store: database, runtime: { runtime }, transport: FakeTransport(), logger: Logger(label: "test"), clock: clock)
+        let item = OutboxItem(idempotencyKey: "K1", eventKey: "E1", kind: .paymentRecorded, projectCode: "P1", channel: .sms, gateway: "kannel",
+                              recipient: "17000000001", village: nil, payeeID: "H1", text: "您好", title: nil,
+                              templateParameters: ["payee_name": "王淑兰", "amount": "4,950.00"], notBefore: clock.now)
+        try await database.enqueue(EnqueueBatch(events: [DueEvent(key: "E1", kind: .paymentRecorded, projectCode: "P1", audiences: [], facts: .init())],
+                                                items: [item]), now: clock.now)
+        try await dispatcher.runOnce()
+        let message = try #require(seen.all.first)
+        #expect(message.kind == .paymentRecorded)
+        #expect(message.templateParameters == ["payee_name": "王淑兰", "amount": "4,950.00"])
+    }
+}
+
+/// Values noted from concurrent code.
+final class Seen<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    var all: [Value] { values.withLock { $0 } }
+}
+
+/// A gateway that notes the `now` and the messages it is given.
+struct ClockSpy: Gateway {
+    let name: String
+    var seen = Seen<Date>()
+    var messages = Seen<OutboundMessage>()
+
+    func request(for message: OutboundMessage, now: Date) throws(GatewayError) -> HTTPRequest {
+        seen.append(now)
+        messages.append(message)
+        return HTTPRequest(method: .post, url: "http://127.0.0.1:9/\(name)")
+    }
+
+    func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage, now: Date) -> DeliveryVerdict { .delivered(reference: nil) }
 }

@@ -16,7 +16,7 @@ struct LedgerServiceTests {
         let fixture = ConfigFixture()
         let outcome = ConfigLoader.load(path: try fixture.write())
         let configuration = try #require(outcome.configuration, "\(outcome.diagnostics)")
-        return (fixture, configuration, LedgerService(database: try AppDatabase.inMemory(), logger: Logger(label: "test")))
+        return (fixture, configuration, LedgerService(store: try SQLiteStore.inMemory(), logger: Logger(label: "test")))
     }
 
     func write(_ text: String, in fixture: ConfigFixture, name: String) throws -> String {
@@ -26,27 +26,27 @@ struct LedgerServiceTests {
         return path
     }
 
-    @Test func recordChecksPayeeAndOverpayment() throws {
+    @Test func recordChecksPayeeAndOverpayment() async throws {
         let (fixture, configuration, service) = try setUp()
         defer { fixture.remove() }
         let date = CivilDate(iso: "2021-03-01")!
-        _ = try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(2000), date: date, bankReference: "B1")],
+        _ = try await service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(2000), date: date, bankReference: "B1")],
                                source: "cli", configuration: configuration, now: now)
-        #expect(throws: LedgerRejection.self) {
-            try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(161), date: date, bankReference: "B2")],
-                               source: "cli", configuration: configuration, now: now)
-        }
-        #expect(throws: LedgerRejection.self) {
-            try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H9", amount: .yuan(1), date: date, bankReference: "B3")],
+        await #expect(throws: LedgerRejection.self) {
+            try await service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(161), date: date, bankReference: "B2")],
                                source: "cli", configuration: configuration, now: now)
         }
-        let exact = try service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(160), date: date, bankReference: "B4")],
+        await #expect(throws: LedgerRejection.self) {
+            try await service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H9", amount: .yuan(1), date: date, bankReference: "B3")],
+                               source: "cli", configuration: configuration, now: now)
+        }
+        let exact = try await service.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(160), date: date, bankReference: "B4")],
                                        source: "cli", configuration: configuration, now: now)
         #expect(exact.inserted.count == 1)
     }
 
     @Test("a file with a bad row is refused whole, every problem with its line")
-    func badFileIsRefusedWhole() throws {
+    func badFileIsRefusedWhole() async throws {
         let (fixture, configuration, service) = try setUp()
         defer { fixture.remove() }
         let path = try write("""
@@ -57,13 +57,13 @@ struct LedgerServiceTests {
         B4,RENT01,H2,10.00,2021-02-30,成功
         B5,RENT01,H2,10.00,20210301,失败
         """, in: fixture, name: "bank.csv")
-        guard case let .rejected(problems) = service.importFile(path, configuration: configuration, now: now) else {
+        guard case let .rejected(problems) = await service.importFile(path, configuration: configuration, now: now) else {
             Issue.record("expected a rejection")
             return
         }
         #expect(problems.map(\.line) == [3, 5])
         #expect(problems.map(\.keyPath) == ["amount_yuan", "date"])
-        #expect(try service.database.ledger().isEmpty)
+        #expect(try await service.store.ledger().isEmpty)
         // Fix the syntax: the unknown payee on line 4 is then reported, and still nothing is recorded.
         let fixed = try write("""
         交易流水号,项目编码,户号,金额,日期,状态
@@ -71,30 +71,30 @@ struct LedgerServiceTests {
         B3,RENT01,H9,10.00,2021-03-01,成功
         B5,RENT01,H2,10.00,20210301,失败
         """, in: fixture, name: "bank2.csv")
-        guard case let .rejected(second) = service.importFile(fixed, configuration: configuration, now: now) else {
+        guard case let .rejected(second) = await service.importFile(fixed, configuration: configuration, now: now) else {
             Issue.record("expected a rejection")
             return
         }
         #expect(second.map(\.line) == [3])
         #expect(second.first?.message.contains("H9 is not in the register") == true)
-        #expect(try service.database.ledger().isEmpty)
+        #expect(try await service.store.ledger().isEmpty)
     }
 
-    @Test func inboxImportsOnceAndMovesFiles() throws {
+    @Test func inboxImportsOnceAndMovesFiles() async throws {
         let (fixture, configuration, service) = try setUp()
         defer { fixture.remove() }
         let inbox = fixture.root + "/inbox"
         _ = try write("bank_reference,project_code,payee_id,amount_yuan,date\nB1,RENT01,H1,100.00,2021-03-01\n", in: fixture, name: "inbox/good.csv")
         _ = try write("bank_reference,project_code,payee_id,amount_yuan,date\nB2,RENT01,H1,999999.00,2021-03-01\n", in: fixture, name: "inbox/bad.csv")
         _ = try write("partial", in: fixture, name: "inbox/.incoming.csv")
-        #expect(service.processInbox(inbox, configuration: configuration, now: now) == ["bad.csv", "good.csv"])
-        #expect(service.processInbox(inbox, configuration: configuration, now: now).isEmpty)
+        #expect(await service.processInbox(inbox, configuration: configuration, now: now) == ["bad.csv", "good.csv"])
+        #expect(await service.processInbox(inbox, configuration: configuration, now: now).isEmpty)
         let manager = FileManager.default
         #expect(manager.fileExists(atPath: inbox + "/done/good.csv"))
         #expect(manager.fileExists(atPath: inbox + "/rejected/bad.csv"))
         let reason = try String(contentsOfFile: inbox + "/rejected/bad.csv.reason.txt", encoding: .utf8)
         #expect(reason.contains("bad.csv:2: overpays H1"))
         #expect(manager.fileExists(atPath: inbox + "/.incoming.csv"))
-        #expect(try service.database.ledger().map(\.bankReference) == ["B1"])
+        #expect(try await service.store.ledger().map(\.bankReference) == ["B1"])
     }
 }

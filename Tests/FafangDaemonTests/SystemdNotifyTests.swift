@@ -1,4 +1,5 @@
 import FafangConfig
+import FafangAdmin
 import FafangDaemon
 import FafangTestSupport
 import Foundation
@@ -71,13 +72,12 @@ struct SystemdNotifyTests {
         fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
         let root = try fixture.write()
         defer { fixture.remove() }
-        let configuration = try #require(ConfigLoader.load(path: root).configuration)
+        let runtime = try #require(Runtime.load(path: root).runtime)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "\(getpid())"])
         #expect(notifier.watchdogInterval == .milliseconds(500))
-        let daemon = try Daemon(configuration: configuration,
-                                options: Daemon.Options(configPath: root, inboxSeconds: 0.05, notifier: notifier),
-                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        let group = daemon.serviceGroup(handlingSignals: false)
+        let assembled = try DaemonBuilder.build(runtime: runtime, options: Daemon.Options(configPath: root, inboxSeconds: 0.05, notifier: notifier),
+                                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let group = assembled.serviceGroup(handlingSignals: false)
         let running = Task { try await group.run() }
 
         #expect(await socket.wait { $0.contains { $0.contains("READY=1") && $0.contains("STATUS=") } })
@@ -100,6 +100,6 @@ struct SystemdNotifyTests {
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(await socket.wait { $0.contains { $0.contains("STOPPING=1") } })
-        await daemon.engine.shutdown()
+        await assembled.daemon.engine.shutdown()
     }
 }
