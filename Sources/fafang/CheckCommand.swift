@@ -25,6 +25,11 @@ struct CheckCommand: ParsableCommand {
                                                  signature: settings.sms.signature, settings: TemplateContext.Settings(settings))
             diagnostics += problems.map { Diagnostic($0) }
             templateCount = (try? MessageTemplates(directory: directory))?.names.count ?? 0
+            // The cloud SMS gateways' vendor templates against the fields of each kind of message.
+            let locator = SettingsKeyLocator(configPath: options.path)
+            diagnostics += CloudSMSTemplateCheck.problems(gateways: settings.gateways, smsGateway: settings.sms.gateway,
+                                                          sent: CloudSMSTemplateCheck.sentKinds(scheduler: settings.scheduler))
+                .map { locator.diagnostic(keyPath: $0.keyPath, message: $0.message, warning: $0.severity == .warning) }
         }
         for diagnostic in diagnostics { print(diagnostic.description) }
         let errors = diagnostics.filter { $0.severity == .error }.count
