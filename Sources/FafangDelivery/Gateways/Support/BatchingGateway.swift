@@ -37,7 +37,7 @@ extension Gateway {
             } else {
                 batches.append([message])
                 recipients.append([message.recipient])
-                if batchLimit > 1 { open[key, default: []].append(batches.count - 1) }
+                open[key, default: []].append(batches.count - 1)
             }
         }
         return batches
