@@ -70,11 +70,11 @@ extension SettingsReader {
         let keyID = fields.string("access_key_id")
         let secret = secretReference(fields, "access_key_secret", required: true, directory: directory, what: "the AccessKey secret")
         let signName = fields.string("sign_name", required: false) ?? signature
-        let template = fields.string("template_code")
+        let templates = cloudTemplates(fields, code: "TemplateCode, e.g. \"SMS_71390007\"", variables: "its ${…} variables")
         let region = fields.string("region_id", required: false) ?? "cn-hangzhou"
-        guard let keyID, let secret, let template else { return nil }
+        guard let keyID, let secret, let templates else { return nil }
         return AliyunSMSSettings(endpoint: endpoint, accessKeyID: keyID, accessKeySecret: secret, signName: signName,
-                                 templateCode: template, regionID: region)
+                                 templates: templates, regionID: region)
     }
 
     private static func readTencent(_ fields: TOMLFields, directory: String, signature: String) -> TencentSMSSettings? {
@@ -84,11 +84,10 @@ extension SettingsReader {
         let region = fields.string("region", required: false) ?? "ap-guangzhou"
         let appID = fields.string("sms_sdk_app_id")
         let signName = fields.string("sign_name", required: false) ?? signature
-        let template = fields.string("template_id")
-        let parameters = fields.strings("template_parameters", required: false) ?? []
-        guard let secretID, let secretKey, let appID, let template else { return nil }
+        let templates = cloudTemplates(fields, code: "TemplateId, e.g. \"1110\"", variables: "its {1}, {2}… in order")
+        guard let secretID, let secretKey, let appID, let templates else { return nil }
         return TencentSMSSettings(endpoint: endpoint, secretID: secretID, secretKey: secretKey, region: region,
-                                  smsSdkAppID: appID, signName: signName, templateID: template, templateParameters: parameters)
+                                  smsSdkAppID: appID, signName: signName, templates: templates)
     }
 
     private static func readHTTP(_ fields: TOMLFields, directory: String) -> HTTPSMSSettings? {

@@ -63,6 +63,11 @@ public struct Runtime: Sendable {
                 diagnostics.append(Diagnostic(file: directory, line: 0, keyPath: "", message: "\(error)"))
             }
         }
+        // The cloud SMS gateways' vendor templates against the fields of each kind of message.
+        let locator = SettingsKeyLocator(configPath: (configuration.directory as NSString).appendingPathComponent("fafang.toml"))
+        diagnostics += CloudSMSTemplateCheck.problems(gateways: settings.gateways, smsGateway: settings.sms.gateway,
+                                                      sent: CloudSMSTemplateCheck.sentKinds(scheduler: settings.scheduler))
+            .map { locator.diagnostic(keyPath: $0.keyPath, message: $0.message, warning: $0.severity == .warning) }
         var gateways: [String: any Gateway] = [:]
         let factory = GatewayFactory(secrets: secrets, engine: settings.delivery,
                                      sms: SMSTextRules(signature: settings.sms.signature, maxSegments: settings.sms.maxSegments))

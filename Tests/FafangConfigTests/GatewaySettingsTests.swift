@@ -31,15 +31,22 @@ struct GatewaySettingsTests {
     kind = "aliyun"
     access_key_id = "LTAI-test"
     access_key_secret_credential = "aliyun-secret"
-    template_code = "SMS_000001"
+
+    [gateways.aliyun.templates]
+    payment_recorded = "SMS_000001"
+    payment_in_progress = "SMS_000002"
+
+    [gateways.aliyun.parameters]
+    payment_recorded = ["payee_name", "amount", "payment_date"]
+    payment_in_progress = []
 
     [gateways.tencent]
     kind = "tencent"
     secret_id = "AKID-test"
     secret_key_file = "secrets/tencent-key"
     sms_sdk_app_id = "1400000000"
-    template_id = "1000001"
-    template_parameters = ["name", "amount"]
+    templates = { payment_recorded = "1000001" }
+    parameters = { payment_recorded = ["payee_name", "amount"] }
 
     [gateways.county]
     kind = "http"
@@ -115,6 +122,15 @@ struct GatewaySettingsTests {
         #expect(aliyun.accessKeySecret == .credential("aliyun-secret"))
         #expect(aliyun.signName == "测试乡财政所")  // defaults to [sms] signature
         #expect(aliyun.endpoint == AliyunSMSSettings.defaultEndpoint)
+        #expect(aliyun.templates == [
+            .paymentRecorded: CloudSMSTemplate(code: "SMS_000001", parameters: ["payee_name", "amount", "payment_date"]),
+            .paymentInProgress: CloudSMSTemplate(code: "SMS_000002", parameters: []),
+        ])
+        guard case let .tencent(tencent) = settings.gateways["tencent"]?.details else {
+            Issue.record("tencent is a Tencent gateway")
+            return
+        }
+        #expect(tencent.templates == [.paymentRecorded: CloudSMSTemplate(code: "1000001", parameters: ["payee_name", "amount"])])
         guard case let .http(county) = settings.gateways["county"]?.details else {
             Issue.record("county is an HTTP gateway")
             return
@@ -254,5 +270,65 @@ struct GatewaySettingsTests {
         fixture.replace("fafang.toml", "[gateways.county]", with: "[gateways.robot-a]")
         let outcome = try load(fixture)
         expectOnlyError(outcome, fixture, key: "gateways.robot-a", line: "[gateways.robot-a]", contains: "the name is also an endpoint")
+    }
+
+    // MARK: Cloud SMS templates
+
+    @Test(arguments: [
+        ("access_key_secret_credential = \"aliyun-secret\"\n", "access_key_secret_credential = \"aliyun-secret\"\ntemplate_code = \"SMS_1\"\n",
+         "gateways.aliyun.template_code", "template_code = ",
+         "no longer read (each kind of message has its own template): give each kind of message its own approved template in [gateways.aliyun.templates], e.g. payment_recorded = \"…\""),
+        ("sms_sdk_app_id = \"1400000000\"", "sms_sdk_app_id = \"1400000000\"\ntemplate_id = \"1000001\"",
+         "gateways.tencent.template_id", "template_id = ", "in [gateways.tencent.templates], e.g. payment_recorded = \"…\" (the TemplateId"),
+        ("sms_sdk_app_id = \"1400000000\"", "sms_sdk_app_id = \"1400000000\"\ntemplate_parameters = [\"name\"]",
+         "gateways.tencent.template_parameters", "template_parameters = ", "in [gateways.tencent.parameters]"),
+    ])
+    func singleTemplateKeysAreRefusedSayingWhatToWrite(old: String, new: String, key: String, line: String, message: String) throws {
+        var fixture = Self.fixture()
+        fixture.replace("fafang.toml", old, with: new)
+        let outcome = try load(fixture)
+        expectOnlyError(outcome, fixture, key: key, line: line, contains: message)
+    }
+
+    @Test func unknownKindOfMessage() throws {
+        var fixture = Self.fixture()
+        fixture.replace("fafang.toml", "payment_in_progress = \"SMS_000002\"", with: "payment_progress = \"SMS_000002\"")
+        fixture.replace("fafang.toml", "payment_in_progress = []", with: "")
+        let outcome = try load(fixture)
+        expectOnlyError(outcome, fixture, key: "gateways.aliyun.templates.payment_progress", line: "payment_progress = ",
+                        contains: "unknown kind of message \"payment_progress\" (kinds: payment_recorded, milestone_approaching")
+    }
+
+    @Test func aTemplateWithoutParameters() throws {
+        var fixture = Self.fixture()
+        fixture.replace("fafang.toml", "payment_in_progress = []", with: "")
+        let outcome = try load(fixture)
+        expectOnlyError(outcome, fixture, key: "gateways.aliyun.templates.payment_in_progress", line: "payment_in_progress = \"SMS_000002\"",
+                        contains: "no parameters for payment_in_progress: give payment_in_progress = [\"payee_name\", …] in [gateways.aliyun.parameters]")
+    }
+
+    @Test func parametersWithoutATemplate() throws {
+        var fixture = Self.fixture()
+        fixture.replace("fafang.toml", "payment_in_progress = \"SMS_000002\"", with: "")
+        let outcome = try load(fixture)
+        expectOnlyError(outcome, fixture, key: "gateways.aliyun.parameters.payment_in_progress", line: "payment_in_progress = []",
+                        contains: "no template for payment_in_progress: add payment_in_progress = \"…\"")
+    }
+
+    @Test func aFieldListedTwice() throws {
+        var fixture = Self.fixture()
+        fixture.replace("fafang.toml", "[\"payee_name\", \"amount\", \"payment_date\"]", with: "[\"payee_name\", \"amount\", \"amount\"]")
+        let outcome = try load(fixture)
+        expectOnlyError(outcome, fixture, key: "gateways.aliyun.parameters.payment_recorded[2]", line: "\"amount\", \"amount\"",
+                        contains: "\"amount\" is listed twice")
+    }
+
+    @Test func noTemplatesAtAll() throws {
+        var fixture = Self.fixture()
+        fixture.replace("fafang.toml", "templates = { payment_recorded = \"1000001\" }\n", with: "")
+        fixture.replace("fafang.toml", "parameters = { payment_recorded = [\"payee_name\", \"amount\"] }\n", with: "")
+        let outcome = try load(fixture)
+        expectOnlyError(outcome, fixture, key: "gateways.tencent.templates", line: "[gateways.tencent]",
+                        contains: "missing (a table [gateways.tencent.templates])")
     }
 }

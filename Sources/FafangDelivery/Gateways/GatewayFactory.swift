@@ -84,6 +84,14 @@ public struct GatewayFactory: Sendable {
         let table = "gateways.\(settings.name)"
         let timeouts = GatewayTimeouts(engine: engine, connectMilliseconds: settings.connectTimeoutMilliseconds,
                                        totalMilliseconds: settings.totalTimeoutMilliseconds)
+        let templateErrors = CloudSMSTemplateCheck.problems(settings).filter { $0.severity == .error }
+        guard templateErrors.isEmpty else {
+            let prefix = table + "."
+            throw GatewaySetupError(problems: templateErrors.map { problem -> GatewaySetupError.Problem in
+                let key = problem.keyPath.hasPrefix(prefix) ? String(problem.keyPath.dropFirst(prefix.count)) : problem.keyPath
+                return GatewaySetupError.Problem(table: table, message: key + ": " + problem.message)
+            })
+        }
         switch settings.details {
         case let .kannel(kannel):
             let password = try load(kannel.password, table: table, key: "password")

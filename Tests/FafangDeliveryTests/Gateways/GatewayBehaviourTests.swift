@@ -118,7 +118,7 @@ struct GatewayBehaviourTests {
 
     @Test func tencentNeedsEveryTemplateParameter() {
         var message = GatewayTestKit.smsMessage
-        message.templateParameters = ["name": "王一"]
+        message.templateParameters = ["payee_name": "王一"]
         #expect {
             _ = try GatewayTestKit.tencent().request(for: message, now: now)
         } throws: { "\($0)".contains("template parameter \"amount\"") }

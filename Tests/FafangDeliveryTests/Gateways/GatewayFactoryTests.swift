@@ -24,9 +24,9 @@ struct GatewayFactoryTests {
             "kannel": .init(name: "kannel", details: .kannel(.init(url: "http://127.0.0.1:13013/cgi-bin/sendsms", username: "u",
                                                                    password: .file(root + "/kannel"))), totalTimeoutMilliseconds: 4_000),
             "aliyun": .init(name: "aliyun", details: .aliyun(.init(accessKeyID: "id", accessKeySecret: .file(root + "/aliyun"),
-                                                                   signName: "测试", templateCode: "SMS_1"))),
+                                                                   signName: "测试", templates: [:]))),
             "tencent": .init(name: "tencent", details: .tencent(.init(secretID: "id", secretKey: .file(root + "/tencent"),
-                                                                      smsSdkAppID: "1400", signName: "测试", templateID: "1"))),
+                                                                      smsSdkAppID: "1400", signName: "测试", templates: [:]))),
             "http": .init(name: "http", details: .http(.init(url: "https://sms.example/send?to={phone}&msg={text}", method: "GET"))),
         ]
         let factory = GatewayFactory(secrets: SecretStore(credentialsDirectory: nil),

@@ -54,8 +54,13 @@ enum GatewayTestKit {
         KannelGateway(name: "kannel", settings: settings, password: kannelPassword, rules: rules, timeouts: timeouts)
     }
 
+    /// The approved templates of the cloud gateways: payment_recorded with the payee's name and the amount.
+    static let cloudTemplates: [DueEvent.Kind: CloudSMSTemplate] = [
+        .paymentRecorded: CloudSMSTemplate(code: "SMS_000001", parameters: ["payee_name", "amount"]),
+    ]
+
     static let aliyunSettings = AliyunSMSSettings(accessKeyID: "LTAI-test-id", accessKeySecret: .file("/unused"),
-                                                  signName: "银城铺乡财政所", templateCode: "SMS_000001")
+                                                  signName: "银城铺乡财政所", templates: cloudTemplates)
 
     static func aliyun() -> AliyunSMSGateway {
         AliyunSMSGateway(name: "aliyun", settings: aliyunSettings, accessKeySecret: aliyunSecret, timeouts: timeouts,
@@ -64,7 +69,7 @@ enum GatewayTestKit {
 
     static let tencentSettings = TencentSMSSettings(
         secretID: "AKID-test-id", secretKey: .file("/unused"), smsSdkAppID: "1400000000", signName: "银城铺乡财政所",
-        templateID: "1000001", templateParameters: ["name", "amount"])
+        templates: [.paymentRecorded: CloudSMSTemplate(code: "1000001", parameters: ["payee_name", "amount"])])
 
     static func tencent() -> TencentSMSGateway {
         TencentSMSGateway(name: "tencent", settings: tencentSettings, secretKey: tencentSecret, timeouts: timeouts)
@@ -80,11 +85,12 @@ enum GatewayTestKit {
         HTTPSMSGateway(name: "county-sms", settings: settings, secret: httpSecret, rules: rules, timeouts: timeouts)
     }
 
-    /// A household SMS with template parameters for the cloud gateways.
+    /// A household SMS with template parameters for the cloud gateways (more than their
+    /// templates take: only the configured ones are sent).
     static let smsMessage = OutboundMessage(
         idempotencyKey: "pay:RENT01:H1:2021-06-20", recipient: .phone(phone),
-        text: "王一户：天柱租地费 2,160.00 元已于6月20日发放，请查收。咨询 0315-0000000。",
-        templateParameters: ["name": "王一", "amount": "2160.00"])
+        text: "王一户：天柱租地费 2,160.00 元已于6月20日发放，请查收。咨询 0315-0000000。", kind: .paymentRecorded,
+        templateParameters: ["payee_name": "王一", "amount": "2160.00", "hotline": "0315-0000000"])
 
     /// A committee message for endpoint `name`; it mentions a household's number, which only the
     /// request body may carry.

@@ -85,7 +85,7 @@ def aliyun():
               "PhoneNumbers": PHONE, "RegionId": "cn-hangzhou", "SignName": SIGNATURE,
               "SignatureMethod": "HMAC-SHA1", "SignatureNonce": "6a4b0d5e-4f3c-4b8e-9a0d-2f1e3c4b5a69",
               "SignatureVersion": "1.0", "TemplateCode": "SMS_000001",
-              "TemplateParam": dumps({"name": "王一", "amount": "2160.00"}),
+              "TemplateParam": dumps({"payee_name": "王一", "amount": "2160.00"}),
               "Timestamp": "2021-06-20T01:00:00Z", "Version": "2017-05-25"}
     canonical = "&".join(q(k) + "=" + q(v) for k, v in sorted(params.items()))
     to_sign = "GET&" + q("/") + "&" + q(canonical)
