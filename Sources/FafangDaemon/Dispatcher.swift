@@ -118,30 +118,36 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     }
 
     /// Messages in claim order, gathered into what goes in one request: a village's alerts to
-    /// one endpoint (a digest), and a cloud SMS gateway's messages of one kind up to its batch
-    /// limit; every other message alone.
+    /// one endpoint (a digest), and a cloud SMS gateway's messages as its `batches` rule allows
+    /// (same template, and for Tencent the same parameters, each phone once, up to its limit);
+    /// every other message alone.
     static func groups(_ messages: [OutboxMessage], gateways: [String: any Gateway]) -> [[OutboxMessage]] {
         var groups: [[OutboxMessage]] = []
-        var open: [String: Int] = [:]
+        var digests: [String: Int] = [:]
+        var batched: [String: [OutboxMessage]] = [:]
+        var batchOrder: [String] = []
         for message in messages {
-            let key: String
-            let limit: Int
             if message.channel == .webhook, DispatchPolicy.digestKinds.contains(message.kind) {
-                key = "d\u{1F}" + message.gateway + "\u{1F}" + message.recipient
-                limit = .max
+                let key = message.gateway + "\u{1F}" + message.recipient
+                if let at = digests[key] { groups[at].append(message) } else {
+                    digests[key] = groups.count
+                    groups.append([message])
+                }
             } else if message.channel == .sms, let gateway = gateways[message.gateway], gateway.batchLimit > 1 {
-                key = "b\u{1F}" + message.gateway + "\u{1F}" + message.kind.rawValue
-                limit = gateway.batchLimit
+                if batched[message.gateway] == nil { batchOrder.append(message.gateway) }
+                batched[message.gateway, default: []].append(message)
             } else {
                 groups.append([message])
+            }
+        }
+        for name in batchOrder {
+            guard let gateway = gateways[name], let members = batched[name] else { continue }
+            let byKey = Dictionary(members.map { ($0.idempotencyKey, $0) }) { first, _ in first }
+            guard let outbound = try? members.map({ try Self.outbound([$0], digest: false)[0] }) else {
+                groups += members.map { [$0] }
                 continue
             }
-            if let at = open[key], groups[at].count < limit {
-                groups[at].append(message)
-            } else {
-                open[key] = groups.count
-                groups.append([message])
-            }
+            groups += gateway.batches(outbound).map { batch in batch.compactMap { byKey[$0.idempotencyKey] } }
         }
         return groups
     }
