@@ -70,14 +70,19 @@ public final class AdminMetrics: DeliveryMetrics {
 
     // MARK: DeliveryMetrics
 
-    public func observeAttempt(channel: String, gateway: String, duration: Duration) {
-        registry.makeDurationHistogram(descriptor: Self.attemptDuration(), labels: [("channel", channel), ("gateway", gateway)],
+    public func observeAttempt(channel: Channel, gateway: String, duration: Duration) {
+        registry.makeDurationHistogram(descriptor: Self.attemptDuration(), labels: [("channel", channel.rawValue), ("gateway", gateway)],
                                        buckets: Self.attemptBuckets)
             .record(duration)
     }
 
-    public func countMessage(channel: String, gateway: String, outcome: DeliveryOutcome) {
-        registry.makeCounter(descriptor: Self.messages(), labels: [("channel", channel), ("gateway", gateway), ("status", outcome.rawValue)])
+    /// The outcomes `fafang_messages_total` counts: attempts' (sent, retry, dead) and reports' (delivered, failed).
+    static let countedOutcomes: Set<String> = ["sent", "retry", "dead", "delivered", "failed"]
+
+    public func count(_ outcome: MessageOutcome, of message: OutboxMessage) {
+        guard Self.countedOutcomes.contains(outcome.name) else { return }
+        registry.makeCounter(descriptor: Self.messages(),
+                             labels: [("channel", message.channel.rawValue), ("gateway", message.gateway), ("status", outcome.name)])
             .increment()
     }
 

@@ -74,10 +74,7 @@ public struct ReceiptRecorder: Sendable {
             meta["delivery.channel"] = "\(message.channel.rawValue)"
             meta["delivery.gateway"] = "\(message.gateway)"
             meta["delivery.recipient"] = "\(message.maskedRecipient)"
-            if outcome.changedState, message.state == .delivered || message.state == .failed {
-                metrics.countMessage(channel: message.channel.rawValue, gateway: message.gateway,
-                                     outcome: message.state == .delivered ? .delivered : .failed)
-            }
+            if let settled = outcome.outcome { metrics.count(settled, of: message) }
             logger.info("receipt recorded", metadata: meta)
             return outcome
         }

@@ -72,11 +72,9 @@ public struct Daemon: Sendable {
         let clock = options.clock
         self.clock = clock
         let store = self.store
-        let pausedNames = LiveConfiguration<Set<String>>([])
-        let alerts = OfficeAlerts(store: store, runtime: runtime, clock: clock, logger: logger.with(label: "alerts"),
-                                  paused: { pausedNames.current })
+        let alerts = OfficeAlerts(store: store, runtime: runtime, clock: clock, logger: logger.with(label: "alerts"))
         let dispatcher = Dispatcher(store: store, runtime: { runtime.current.dispatch }, transport: engine, logger: logger, clock: clock,
-                                    hooks: Self.hooks(alerts, pausedNames: pausedNames), metrics: options.metrics)
+                                    hooks: alerts.hooks, metrics: options.metrics)
         self.dispatcher = dispatcher
         let enqueued = WakeSignal()
         let schedulerWake = WakeSignal()
@@ -109,17 +107,6 @@ public struct Daemon: Sendable {
             return status
         }
         services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger), reload, systemd]
-    }
-
-    /// The dispatcher's hooks: office alerts, and the set of paused gateways they avoid.
-    static func hooks(_ alerts: OfficeAlerts, pausedNames: LiveConfiguration<Set<String>>) -> Dispatcher<DaemonClock>.Hooks {
-        Dispatcher<DaemonClock>.Hooks(
-            dead: { message, reason in await alerts.dead(message, reason: reason) },
-            paused: { health, reason in
-                pausedNames.replace(with: pausedNames.current.union([health.name]))
-                await alerts.paused(health, reason: reason)
-            },
-            resumed: { name in pausedNames.replace(with: pausedNames.current.subtracting([name])) })
     }
 
     /// The service group that runs until SIGTERM or SIGINT (when `handlingSignals`; tests

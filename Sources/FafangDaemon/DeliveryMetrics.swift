@@ -1,33 +1,20 @@
+import FafangCore
 import Foundation
 
-/// Where a message's delivery stands after an attempt or a receipt, as metrics count it.
-public enum DeliveryOutcome: String, Sendable, Hashable, CaseIterable {
-    /// Accepted by the gateway; a delivery report may follow.
-    case sent
-    /// Not accepted; it will be tried again.
-    case retry
-    /// Given up: a permanent failure or retries exhausted.
-    case dead
-    /// A delivery report said it reached the phone.
-    case delivered
-    /// A delivery report said it did not.
-    case failed
-}
-
-/// Told of every delivery attempt's duration and every message's outcome, so that the daemon can
-/// export metrics without the dispatcher knowing the metrics backend.
+/// Told of every delivery attempt's duration and every transition a message's lifecycle made,
+/// so that the daemon can export metrics without the dispatcher knowing the metrics backend.
 ///
-/// Labels are the row's channel (`sms`, `webhook`) and gateway name: never a recipient.
+/// Labels are the message's channel (`sms`, `webhook`) and gateway name: never a recipient.
 public protocol DeliveryMetrics: Sendable {
-    /// One request through `gateway` took `duration` (a village digest's rows share one request).
-    func observeAttempt(channel: String, gateway: String, duration: Duration)
-    /// One message came to `outcome`.
-    func countMessage(channel: String, gateway: String, outcome: DeliveryOutcome)
+    /// One request through `gateway` took `duration` (a village digest's messages share one request).
+    func observeAttempt(channel: Channel, gateway: String, duration: Duration)
+    /// `message` came to `outcome` (the backend chooses which outcomes it counts).
+    func count(_ outcome: MessageOutcome, of message: OutboxMessage)
 }
 
 /// Records nothing: the dispatcher's default.
 public struct NoDeliveryMetrics: DeliveryMetrics {
     public init() {}
-    public func observeAttempt(channel: String, gateway: String, duration: Duration) {}
-    public func countMessage(channel: String, gateway: String, outcome: DeliveryOutcome) {}
+    public func observeAttempt(channel: Channel, gateway: String, duration: Duration) {}
+    public func count(_ outcome: MessageOutcome, of message: OutboxMessage) {}
 }

@@ -184,32 +184,36 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                 limit: 20)) ?? []
             sending += companions.filter { companion in !sending.contains { $0.id == companion.id } }
         }
-        await send(sending, through: gateway, digest: isDigest, into: round)
+        await send(sending, through: gateway, digest: isDigest, retry: current.settings.retry, into: round)
     }
 
-    private func send(_ messages: [OutboxMessage], through gateway: any Gateway, digest: Bool, into round: Round) async {
-        let started = Date()
+    private func send(_ messages: [OutboxMessage], through gateway: any Gateway, digest: Bool, retry: RetryPolicy,
+                      into round: Round) async {
+        // When it started on the daemon's clock (recorded), and on the wall clock (signatures, duration).
+        let started = clock.now
+        let wallStart = Date()
         let outbound: [OutboundMessage]
         let request: HTTPRequest
         do {
             outbound = try Self.outbound(messages, digest: digest)
-            request = try gateway.request(for: outbound, now: started)
+            request = try gateway.request(for: outbound, now: wallStart)
         } catch {
             let reason = Redaction.text("\(error)")
             for message in messages {
-                round.add(attempted(message, verdict: .permanent(reason: reason), started: started, elapsed: 0, status: nil, curlCode: nil))
+                round.add(attempted(message, verdict: .permanent(reason: reason), started: started, elapsed: 0, status: nil, curlCode: nil,
+                                    retry: retry))
             }
             return
         }
         let outcome = await transport.send(request)
-        let elapsed = Date().timeIntervalSince(started)
-        metrics.observeAttempt(channel: messages[0].channel.rawValue, gateway: gateway.name,
+        let elapsed = Date().timeIntervalSince(wallStart)
+        metrics.observeAttempt(channel: messages[0].channel, gateway: gateway.name,
                                duration: .nanoseconds(Int64(max(0, elapsed) * 1e9)))
         var verdicts = gateway.interpret(outcome, for: outbound, now: Date())
         if digest, let verdict = verdicts.first { verdicts = Array(repeating: verdict, count: messages.count) }
         let (status, curlCode) = Self.transport(outcome)
         for (message, verdict) in zip(messages, verdicts) {
-            round.add(attempted(message, verdict: verdict, started: started, elapsed: elapsed, status: status, curlCode: curlCode))
+            round.add(attempted(message, verdict: verdict, started: started, elapsed: elapsed, status: status, curlCode: curlCode, retry: retry))
         }
     }
 
@@ -244,10 +248,10 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     }
 
     private func attempted(_ message: OutboxMessage, verdict: DeliveryVerdict, started: Date, elapsed: TimeInterval, status: Int?,
-                           curlCode: Int?) -> Completion {
+                           curlCode: Int?, retry: RetryPolicy) -> Completion {
         var lifecycle = MessageLifecycle(message, clock: clock)
-        let action = lifecycle.attempted(verdict, by: owner, retry: runtime().settings.retry, random: random())
-        let attempt = DeliveryAttempt(outboxID: message.id, number: lifecycle.message.attempts, startedAt: clock.now.addingTimeInterval(-elapsed),
+        let action = lifecycle.attempted(verdict, by: owner, retry: retry, random: random())
+        let attempt = DeliveryAttempt(outboxID: message.id, number: lifecycle.message.attempts, startedAt: started,
                                       durationMilliseconds: Int(elapsed * 1000), httpStatus: status, curlCode: curlCode,
                                       verdict: verdict.name, detail: Redaction.text(verdict.reason))
         return Completion(before: message, after: lifecycle.message, action: action, event: .attempted(verdict), attempt: attempt,
@@ -283,7 +287,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                     written.append(completion)
                     continue
                 }
-                if let retried = reapply(completion, to: moved) { again.append(retried) } else {
+                if let retried = reapply(completion, to: moved, retry: current.settings.retry) { again.append(retried) } else {
                     logger.warning("lease lost before the result was recorded", metadata: metadata(completion))
                 }
             }
@@ -303,12 +307,12 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     }
 
     /// The same event applied to the message as it now is; nil when there is nothing to write.
-    private func reapply(_ completion: Completion, to moved: OutboxMessage) -> Completion? {
+    private func reapply(_ completion: Completion, to moved: OutboxMessage, retry: RetryPolicy) -> Completion? {
         var lifecycle = MessageLifecycle(moved, clock: clock)
         let action: MessageAction
         switch completion.event {
         case let .deferred(until, reason): action = lifecycle.deferred(until: until, reason: reason, by: owner)
-        case let .attempted(verdict): action = lifecycle.attempted(verdict, by: owner, retry: runtime().settings.retry, random: random())
+        case let .attempted(verdict): action = lifecycle.attempted(verdict, by: owner, retry: retry, random: random())
         }
         guard case .persist = action else { return nil }
         var attempt = completion.attempt
@@ -318,22 +322,17 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     }
 
     private func log(_ completion: Completion) {
-        let message = completion.after
-        let channel = message.channel.rawValue
         guard case let .persist(outcome) = completion.action else { return }
+        metrics.count(outcome, of: completion.after)
         switch outcome {
         case .sent:
             logger.info("sent", metadata: metadata(completion))
-            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .sent)
         case .delivered:
             logger.info("delivered", metadata: metadata(completion))
-            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .delivered)
         case let .retry(at, reason):
             logger.notice("will retry", metadata: metadata(completion).merging(["outbox.retry_at": "\(at)", "reason": "\(reason)"]) { $1 })
-            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .retry)
         case let .dead(reason):
             logger.error("given up", metadata: metadata(completion).merging(["reason": "\(reason)"]) { $1 })
-            metrics.countMessage(channel: channel, gateway: message.gateway, outcome: .dead)
         case let .held(until, reason):
             logger.debug("held", metadata: metadata(completion).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 })
         case .kept:

@@ -14,21 +14,18 @@ public struct OfficeAlerts: Sendable {
     let runtime: LiveConfiguration<Runtime>
     let clock: DaemonClock
     let logger: Logger
-    /// Gateways paused now, to avoid alerting through one of them.
-    let paused: @Sendable () -> Set<String>
 
-    public init(store: any Store, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, logger: Logger,
-                paused: @escaping @Sendable () -> Set<String> = { [] }) {
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, logger: Logger) {
         self.store = store
         self.runtime = runtime
         self.clock = clock
         self.logger = logger
-        self.paused = paused
     }
 
-    public func hooks<Clock>() -> Dispatcher<Clock>.Hooks {
-        Dispatcher<Clock>.Hooks(dead: { message, reason in await self.dead(message, reason: reason) },
-                                paused: { health, reason in await self.paused(health, reason: reason) })
+    /// The dispatcher's hooks: a message given up, a gateway paused.
+    public var hooks: Dispatcher<DaemonClock>.Hooks {
+        Dispatcher<DaemonClock>.Hooks(dead: { message, reason in await self.dead(message, reason: reason) },
+                                      paused: { health, reason in await self.paused(health, reason: reason) })
     }
 
     public func dead(_ message: OutboxMessage, reason: String) async {
@@ -54,11 +51,13 @@ public struct OfficeAlerts: Sendable {
         await enqueue(key: "paused:\(health.name):\(stamp)", kind: .endpointPaused, projectCode: "-", context: context, avoiding: health.name)
     }
 
-    /// The way to the office that does not go through `failing`: its endpoint, else its alert
-    /// phone through an SMS gateway that is not `failing`; nil when there is none.
-    func route(avoiding failing: String, _ current: Runtime) -> (channel: Channel, gateway: String, recipient: String)? {
+    /// The way to the office that does not go through `failing` nor a paused gateway (as the
+    /// store says: alerts are rare): its endpoint, else its alert phone through an SMS gateway;
+    /// nil when there is none.
+    func route(avoiding failing: String, _ current: Runtime) async -> (channel: Channel, gateway: String, recipient: String)? {
         let settings = current.configuration.settings
-        let unusable = paused().union([failing])
+        let paused = ((try? await store.gatewayHealth()) ?? []).filter(\.isPaused).map(\.name)
+        let unusable = Set(paused).union([failing])
         let office = EventRouter.financeOfficeEndpoint
         if settings.endpoints[office] != nil, !unusable.contains(office) { return (.webhook, office, office) }
         if let phone = settings.alertPhone, let gateway = settings.sms.gateway, !unusable.contains(gateway) {
@@ -69,7 +68,7 @@ public struct OfficeAlerts: Sendable {
 
     private func enqueue(key: String, kind: DueEvent.Kind, projectCode: String, context: TemplateContext, avoiding failing: String) async {
         let current = runtime.current
-        guard let target = route(avoiding: failing, current) else {
+        guard let target = await route(avoiding: failing, current) else {
             logger.critical("no way to alert the finance office that avoids the failing gateway: alert only logged",
                             metadata: ["event.key": "\(key)", "event.kind": "\(kind.rawValue)", "delivery.gateway": "\(failing)"])
             return

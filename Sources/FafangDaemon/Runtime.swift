@@ -16,13 +16,19 @@ public struct Runtime: Sendable {
     /// Different for every runtime built: services notice a reload by it.
     public let generation = UUID()
 
-    /// What the dispatcher works with.
-    public var dispatch: DispatchRuntime {
+    /// What the dispatcher works with, derived once when the runtime is built.
+    public let dispatch: DispatchRuntime
+
+    init(configuration: Configuration, templates: MessageTemplates, gateways: [String: any Gateway], clockRate: Double) {
+        self.configuration = configuration
+        self.templates = templates
+        self.gateways = gateways
+        self.clockRate = clockRate
         let settings = configuration.settings
         var dispatchSettings = settings.dispatch
         dispatchSettings.leaseSeconds *= clockRate
-        return DispatchRuntime(gateways: gateways, settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
-                               robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name)))
+        dispatch = DispatchRuntime(gateways: gateways, settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
+                                   robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name)))
     }
 
     /// A runtime, or every problem that keeps one from being built.

@@ -102,4 +102,40 @@ struct SystemdNotifyTests {
         #expect(await socket.wait { $0.contains { $0.contains("STOPPING=1") } })
         await assembled.daemon.engine.shutdown()
     }
+
+    /// On main before the builder, READY=1 went before the admin server listened: systemd could
+    /// call the daemon up while Kannel's reports had nowhere to go.
+    @Test("READY=1 goes only once the admin server listens")
+    func readyAfterTheAdminServerListens() async throws {
+        let socket = try NotifySocket()
+        defer { socket.close() }
+        var fixture = ConfigFixture()
+        fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
+        fixture.files["admin-token"] = "TOKEN-ready-0123456789\n"
+        fixture.replace("fafang.toml", "max_segments = 3", with: """
+        max_segments = 3
+
+        [admin]
+        listen = "127.0.0.1:0"
+        token_file = "admin-token"
+        """)
+        let root = try fixture.write()
+        defer { fixture.remove() }
+        let runtime = try #require(Runtime.load(path: root).runtime)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.path])
+        let listening = Mutex<ContinuousClock.Instant?>(nil)
+        let assembled = try DaemonBuilder.build(runtime: runtime, options: Daemon.Options(configPath: root, notifier: notifier),
+                                                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                                                onListening: { _ in listening.withLock { $0 = ContinuousClock.now } })
+        #expect(assembled.admin != nil)
+        let group = assembled.serviceGroup(handlingSignals: false)
+        let running = Task { try await group.run() }
+        #expect(await socket.wait { $0.contains { $0.contains("READY=1") } })
+        let ready = try #require(socket.all.first { $0.text.contains("READY=1") }?.at)
+        let listened = try #require(listening.withLock { $0 })
+        #expect(listened <= ready)
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await assembled.daemon.engine.shutdown()
+    }
 }

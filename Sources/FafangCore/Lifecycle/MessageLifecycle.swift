@@ -183,4 +183,18 @@ public enum MessageOutcome: Sendable, Hashable {
     case requeued
     /// The attempt is recorded but the state a report already settled stands.
     case kept
+
+    /// Its name, as logs and the metrics' `status` label give it.
+    public var name: String {
+        switch self {
+        case .held: return "held"
+        case .sent: return "sent"
+        case .delivered: return "delivered"
+        case .failed: return "failed"
+        case .retry: return "retry"
+        case .dead: return "dead"
+        case .requeued: return "requeued"
+        case .kept: return "kept"
+        }
+    }
 }

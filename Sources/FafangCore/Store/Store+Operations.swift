@@ -21,12 +21,12 @@ extension Store {
             let receipt = DeliveryReceipt(outboxID: current.id, receivedAt: clock.now, status: statusText, detail: detail)
             for _ in 0..<Self.commitTries {
                 var lifecycle = MessageLifecycle(current, clock: clock)
-                guard case .persist = lifecycle.receipt(status) else {
+                guard case let .persist(outcome) = lifecycle.receipt(status) else {
                     try await record(receipt)
-                    return ReceiptApplication(message: current, previousState: previous)
+                    return ReceiptApplication(message: current, previousState: previous, outcome: nil)
                 }
                 guard let moved = try await commit([MessageChange(from: current, to: lifecycle.message, receipt: receipt)]).first ?? nil else {
-                    return ReceiptApplication(message: lifecycle.message, previousState: previous)
+                    return ReceiptApplication(message: lifecycle.message, previousState: previous, outcome: outcome)
                 }
                 current = moved
             }
@@ -79,10 +79,13 @@ public struct ReceiptApplication: Sendable, Hashable {
     public var message: OutboxMessage
     /// Its state before.
     public var previousState: MessageState
+    /// What the lifecycle made of the report; nil when it changed nothing.
+    public var outcome: MessageOutcome?
 
-    public init(message: OutboxMessage, previousState: MessageState) {
+    public init(message: OutboxMessage, previousState: MessageState, outcome: MessageOutcome?) {
         self.message = message
         self.previousState = previousState
+        self.outcome = outcome
     }
 
     /// Whether the report moved the message to another state (an intermediate or late one does not).
