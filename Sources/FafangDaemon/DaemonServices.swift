@@ -5,45 +5,66 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the dispatcher until shutdown; on SIGTERM it finishes the batch in flight (sends are not
-/// cut off) and returns, leaving the rest pending for the next start.
+/// Runs the dispatcher until shutdown; on SIGTERM it finishes the batches in flight (sends are
+/// not cut off) and returns, leaving the rest pending for the next start.
 ///
-/// When nothing is due it sleeps until the next message falls due (at most `maximumIdleSeconds`
-/// of real time), or until the scheduler or the inbox wakes it: no polling while idle.
+/// Two lanes run side by side, each claiming and sending its share of a batch: while one lane's
+/// sends are in flight, the other writes its results and claims the next (the store takes one
+/// writer at a time, so a single lane leaves the network idle while it writes).
+///
+/// When nothing is due, lane 0 sleeps until the next message falls due (at most
+/// `maximumIdleSeconds` of real time), or until the scheduler or the inbox wakes it; the other
+/// lanes sleep until lane 0 finds work again. No polling while idle.
 public struct DispatcherService: Service {
     let dispatcher: Dispatcher<DaemonClock>
     let clock: DaemonClock
     let wake: WakeSignal
     let logger: Logger
     let maximumIdleSeconds: Double
+    let lanes: Int
 
     public init(dispatcher: Dispatcher<DaemonClock>, clock: DaemonClock, wake: WakeSignal = WakeSignal(), logger: Logger,
-                maximumIdleSeconds: Double = 30) {
+                maximumIdleSeconds: Double = 30, lanes: Int = 2) {
         self.dispatcher = dispatcher
         self.clock = clock
         self.wake = wake
         self.logger = logger
         self.maximumIdleSeconds = maximumIdleSeconds
+        self.lanes = max(1, lanes)
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let claimed: Int
-            do {
-                claimed = try await dispatcher.runOnce()
-            } catch {
-                logger.error("dispatch round failed", metadata: ["error": "\(error)"])
-                claimed = 0
-            }
-            if claimed == 0 {
-                // Real seconds until the next due message, from the daemon clock's virtual time.
-                let next = (try? await dispatcher.store.nextDue()) ?? nil
-                let virtualWait = next.map { max(0, $0.timeIntervalSince(clock.now)) } ?? .infinity
-                let realWait = min(maximumIdleSeconds, max(0.01, virtualWait / clock.rate))
-                await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(Int(realWait * 1000))) }
+        // Lane 0 wakes each other lane when it finds work (one waiter per signal).
+        let followers = (1..<lanes).map { _ in WakeSignal() }
+        await withTaskGroup(of: Void.self) { group in
+            for lane in 0..<lanes {
+                group.addTask { await runLane(lane, followers: followers) }
             }
         }
         logger.info("dispatcher drained")
+    }
+
+    private func runLane(_ lane: Int, followers: [WakeSignal]) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let claimed: Int
+            do {
+                claimed = try await dispatcher.runOnce(lane: lane, of: lanes)
+            } catch {
+                logger.error("dispatch round failed", metadata: ["error": "\(error)", "dispatch.lane": "\(lane)"])
+                claimed = 0
+            }
+            if lane == 0, claimed > 0 { for follower in followers { follower.signal() } }
+            guard claimed == 0 else { continue }
+            if lane > 0 {
+                await cancelWhenGracefulShutdown { await followers[lane - 1].wait(timeout: .seconds(Int64(maximumIdleSeconds))) }
+                continue
+            }
+            // Real seconds until the next due message, from the daemon clock's virtual time.
+            let next = (try? await dispatcher.store.nextDue()) ?? nil
+            let virtualWait = next.map { max(0, $0.timeIntervalSince(clock.now)) } ?? .infinity
+            let realWait = min(maximumIdleSeconds, max(0.01, virtualWait / clock.rate))
+            await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(Int(realWait * 1000))) }
+        }
     }
 }
 

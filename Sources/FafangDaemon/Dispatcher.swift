@@ -61,20 +61,28 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
 
     /// Claims one batch (and any probe due) and sends it; returns how many messages were claimed
     /// (0: nothing due).
+    ///
+    /// With `lanes` above 1 this is one of that many rounds run side by side (`DispatcherService`
+    /// runs two, so that one lane's sends are in flight while the other writes its results and
+    /// claims): each takes its share of `batch_size` and `concurrency`, and only lane 0 probes
+    /// paused gateways.
     @discardableResult
-    public func runOnce() async throws -> Int {
+    public func runOnce(lane: Int = 0, of lanes: Int = 1) async throws -> Int {
         let current = runtime()
         try await prepare(current)
         let now = clock.now
-        var messages = try await store.claim(limit: current.settings.batchSize, owner: owner, now: now, lease: current.settings.leaseSeconds)
-        messages += try await claimProbes(current, now: now)
+        let share = max(1, lanes)
+        let limit = max(1, current.settings.batchSize / share)
+        let concurrency = max(1, current.settings.concurrency / share)
+        var messages = try await store.claim(limit: limit, owner: owner, now: now, lease: current.settings.leaseSeconds)
+        if lane == 0 { messages += try await claimProbes(current, now: now) }
         guard !messages.isEmpty else { return 0 }
         let groups = Self.groups(messages, gateways: current.gateways)
         let round = Round()
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for messages in groups {
-                if running >= current.settings.concurrency {
+                if running >= concurrency {
                     await group.next()
                     running -= 1
                 }
@@ -346,16 +354,20 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     /// itself (the gateway answered); it failed if every one was a retryable failure.
     private func noteHealth(gateway: String, verdicts: [DeliveryVerdict], rules: HealthRules) async {
         let now = clock.now
-        var record = health.withLock { $0?[gateway] } ?? GatewayHealth(name: gateway)
-        let before = record
-        let action: GatewayHealth.Action
-        if let failure = verdicts.first(where: \.isRetryable), verdicts.allSatisfy(\.isRetryable) {
-            action = record.failed(reason: failure.reason, now: now, rules: rules)
-        } else {
-            action = record.succeeded()
+        // Read, decided and kept under one lock: two lanes may report on one gateway at once.
+        let (record, changed, action) = health.withLock { known -> (GatewayHealth, Bool, GatewayHealth.Action) in
+            var record = known?[gateway] ?? GatewayHealth(name: gateway)
+            let before = record
+            let action: GatewayHealth.Action
+            if let failure = verdicts.first(where: \.isRetryable), verdicts.allSatisfy(\.isRetryable) {
+                action = record.failed(reason: failure.reason, now: now, rules: rules)
+            } else {
+                action = record.succeeded()
+            }
+            if record != before { known?[gateway] = record }
+            return (record, record != before, action)
         }
-        guard record != before else { return }
-        health.withLock { $0?[gateway] = record }
+        guard changed else { return }
         do {
             try await store.save(record, requeueWaitingAt: action == .resumed ? now : nil)
         } catch {

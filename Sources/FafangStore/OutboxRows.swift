@@ -45,16 +45,34 @@ enum OutboxRows {
         try messages(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
-    /// Template parameters as stored: a JSON object of strings, NULL when there are none.
+    /// Template parameters as stored: `name US value RS name US value …` (ASCII unit and record
+    /// separators, which a masked template value never holds: they are dropped), names sorted;
+    /// NULL when there are none. Not JSON: Foundation's coders cost more than the rest of a row.
     static func parametersText(_ parameters: [String: String]) -> String? {
-        guard !parameters.isEmpty, let data = try? JSONEncoder.sorted.encode(parameters) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard !parameters.isEmpty else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parameters.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 2 })
+        for (index, name) in parameters.keys.sorted().enumerated() {
+            if index > 0 { bytes.append(recordSeparator) }
+            bytes += name.utf8.filter { $0 != unitSeparator && $0 != recordSeparator }
+            bytes.append(unitSeparator)
+            bytes += (parameters[name] ?? "").utf8.filter { $0 != unitSeparator && $0 != recordSeparator }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func parameters(_ text: String?) -> [String: String] {
-        guard let text, let parameters = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
+        guard let text, !text.isEmpty else { return [:] }
+        var parameters: [String: String] = [:]
+        for record in text.utf8.split(separator: recordSeparator, omittingEmptySubsequences: false) {
+            guard let cut = record.firstIndex(of: unitSeparator) else { continue }
+            parameters[String(decoding: record[..<cut], as: UTF8.self)] = String(decoding: record[record.index(after: cut)...], as: UTF8.self)
+        }
         return parameters
     }
+
+    static let unitSeparator: UInt8 = 0x1F
+    static let recordSeparator: UInt8 = 0x1E
 
     static func attempt(_ row: Row) -> DeliveryAttempt {
         DeliveryAttempt(outboxID: row["outbox_id"], number: row["number"], startedAt: row["started_at"], durationMilliseconds: row["duration_ms"],
