@@ -35,6 +35,9 @@ struct WordGoalDocumentTests {
         let typo = try #require(word.warnings.first { $0.message.contains("2121") })
         #expect(typo.rendered(file: "goals.docx").hasPrefix("goals.docx:table 18, row 4, cell 5: project 13020821XOURQ66290XVZ: indicators[2].value: deadline"))
         #expect(word.imported.allSatisfy { $0.place?.hasPrefix("paragraph ") == true })
+        let json = String(decoding: try word.jsonData(), as: UTF8.self)
+        #expect(json.contains("\"place\" : \"table 18, row 4, cell 5\""))
+        #expect(!String(decoding: try text.jsonData(), as: UTF8.self).contains("\"place\""))
     }
 
     @Test func theFixtureHasMergesAndBookmarksAndTheReaderKeepsThemOutOfTheText() throws {
