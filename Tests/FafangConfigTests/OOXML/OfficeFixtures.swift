@@ -3,8 +3,8 @@ import FafangTestSupport
 import Foundation
 @testable import FafangConfig
 
-/// The Word and Excel fixtures of `Fixtures/office/`, written by python-docx and openpyxl
-/// (`make_fixtures.py`), never by Fafang.
+/// The Word and Excel fixtures of `Fixtures/office/`, written by python-docx, openpyxl and
+/// XlsxWriter (`make_fixtures.py`), never by Fafang.
 enum OfficeFixtures {
     static func path(_ name: String) throws -> String {
         try ConfigFixture.fixtureURL("office/" + name).path

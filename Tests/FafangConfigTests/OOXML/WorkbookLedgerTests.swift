@@ -3,8 +3,9 @@ import Foundation
 import Testing
 @testable import FafangConfig
 
-/// Bank batch results (代发结果) as Excel workbooks (openpyxl): dates as serial numbers in both
-/// date systems and as text, amounts as numbers, a failed transfer, a 合计 row.
+/// Bank batch results (代发结果) as Excel workbooks (openpyxl, XlsxWriter): dates as serial
+/// numbers in both date systems and as text, amounts as numbers, a failed transfer, a 合计 row,
+/// inline and shared strings.
 @Suite("Workbook ledger files")
 struct WorkbookLedgerTests {
     private func parsed(_ name: String) throws -> LedgerFile.Parsed {
@@ -23,6 +24,13 @@ struct WorkbookLedgerTests {
         // The sheet's rows: title, headings, then the payments from row 3; the failed one after them.
         #expect(workbook.rows.first?.line == 3 && workbook.rows.first?.place == "代发结果!A3")
         #expect(workbook.skippedFailed == [27])
+    }
+
+    /// XlsxWriter writes shared strings (openpyxl writes inline ones), one of them rich text.
+    @Test func sharedStringsReadAlike() throws {
+        let workbook = try parsed("ledger-shared.xlsx")
+        #expect(workbook.rows.map(\.entry) == (try parsed("ledger.csv")).rows.map(\.entry))
+        #expect(workbook.rows.first?.place == "代发结果!A2")
     }
 
     @Test func badCellsRefuseTheWholeFileNamingEachCell() throws {

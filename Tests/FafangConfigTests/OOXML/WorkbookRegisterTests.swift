@@ -4,8 +4,8 @@ import Testing
 @testable import FafangConfig
 
 /// Registers kept as Excel workbooks (openpyxl): the Yinguantun register with a notes sheet
-/// first, a title row, the village merged down, phones and areas as numbers, a 合计 row and
-/// formatted empty rows below.
+/// first, a title row, the village merged down, phones and areas as numbers, a name in rich
+/// text (inline strings with runs), a 合计 row and formatted empty rows below.
 @Suite("Workbook registers")
 struct WorkbookRegisterTests {
     static let csv = BundledConfigTests.root.appendingPathComponent("Config/payees/yinguantun-households.csv").path

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the Word and Excel fixtures of the OOXML importer tests, with python-docx and
-openpyxl (never with Fafang): `pip install python-docx openpyxl`, then run this script from
+openpyxl, and XlsxWriter (never with Fafang): `pip install python-docx openpyxl xlsxwriter`, then run this script from
 anywhere. It reads the seed goal document (../seed-2021.txt), the bundled Yinguantun register
 and the demo ledger, and writes next to itself:
 
@@ -12,12 +12,15 @@ and the demo ledger, and writes next to itself:
 - goals-flat-bad.xlsx  one 指标性质 that is no comparator;
 - households.xlsx      the Yinguantun register: a notes sheet first, then sheet 殷官屯村 with a
                        title row, the village merged down, phones and areas as numbers (some
-                       phones as floats), a 合计 row and formatted empty rows below;
+                       phones as floats), a name in rich text, a 合计 row and formatted empty
+                       rows below;
 - households-bad.xlsx  bad cells (a 10-digit phone at D14, an area that is no number, a whole
                        card number);
 - ledger.xlsx          bank batch results: dates as serial numbers (and one as text), amounts
                        as numbers, a failed transfer, a 合计 row; ledger.csv the same rows as CSV;
 - ledger-1904.xlsx     the same in the 1904 date system;
+- ledger-shared.xlsx   the same rows by XlsxWriter: shared strings (openpyxl writes inline
+                       ones), one of them rich text;
 - ledger-bad.xlsx      an amount with three decimals and a date that is none.
 """
 import csv
@@ -30,6 +33,9 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 import openpyxl
+import xlsxwriter
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -290,6 +296,8 @@ def write_households(path, rows, bad=False):
         sheet.append([record["id"], record["name"], record["village"] if index == 0 else None, phone,
                       record["card_tail"], area, None, None])
     last = first + len(rows) - 1
+    name = rows[4]["name"]  # a name typed with its surname in bold: rich-text runs in the shared strings
+    sheet.cell(row=first + 4, column=2).value = CellRichText(TextBlock(InlineFont(b=True), name[0]), name[1:])
     sheet.merge_cells(start_row=first, start_column=3, end_row=last, end_column=3)  # the village down its rows
     sheet.cell(row=last + 1, column=1).value = "合计"
     sheet.cell(row=last + 1, column=6).value = f"=SUM(F{first}:F{last})"
@@ -350,6 +358,23 @@ def write_ledger(path, records, epoch=None, damage=None):
     book.save(path)
 
 
+def write_ledger_shared(path, records):
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("代发结果")
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, ["交易流水号", "项目编码", "户号", "金额", "日期", "状态"])
+    for index, record in enumerate(records, start=1):
+        amount = Decimal(record["amount_yuan"])
+        sheet.write_row(index, 0, [record["bank_reference"], record["project_code"], record["payee_id"]])
+        sheet.write_number(index, 3, float(amount))
+        day = datetime.date.fromisoformat(record["date"])
+        sheet.write_datetime(index, 4, datetime.datetime(day.year, day.month, day.day), dates)
+        sheet.write_string(index, 5, record["status"] or "成功")
+    sheet.write_rich_string(1, 5, bold, "成", "功")  # rich-text runs in the shared strings
+    book.close()
+
+
 def main():
     blocks = read_seed()
     write_goal_docx(blocks, HERE / "goals-seed.docx")
@@ -369,6 +394,7 @@ def main():
     records = ledger_records()
     write_ledger(HERE / "ledger.xlsx", records)
     write_ledger(HERE / "ledger-1904.xlsx", records, epoch=CALENDAR_MAC_1904)
+    write_ledger_shared(HERE / "ledger-shared.xlsx", records)
 
     def bad_cells(sheet):
         sheet["E5"] = 1234.567
