@@ -6,7 +6,8 @@ import Foundation
 /// Columns (English or the usual Chinese headings): `bank_reference` (交易流水号), `project_code`
 /// (项目编码), `payee_id` (户号/编号), `amount_yuan` (金额), `date` (日期: 2021-03-15, 2021/3/15 or
 /// 20210315), and optionally `status` (状态: 成功 / 失败 — failed transfers are not payments and are
-/// skipped). UTF-8 or GB18030, or an Excel workbook (.xlsx) read like a workbook register. Every bad row is reported with its line; a file with any bad row
+/// skipped). UTF-8 or GB18030, or an Excel workbook (.xlsx) read like a workbook register. Every
+/// bad row is reported with its line (a workbook's: sheet and cell); a file with any bad row
 /// yields no entries at all.
 public enum LedgerFile {
     /// One payment read from the file, with the line it is on.
