@@ -12,8 +12,9 @@ BIN := .build/debug/fafang
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
-# benchmark). Swift itself (6.x) must already be on PATH.
-PACKAGES := libcurl4-openssl-dev libsqlite3-dev kannel kannel-extras wrk systemd
+# benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds).
+# Swift itself (6.x) must already be on PATH.
+PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd
 setup:
 	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PACKAGES); \

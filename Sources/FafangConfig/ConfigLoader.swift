@@ -50,7 +50,7 @@ public enum ConfigLoader {
                                                   payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
             if let payeeSource = result.payees {
                 let errorsBefore = report.log.errors.count
-                var reader = RegisterReader(file: payeeSource.register, log: report.log)
+                var reader = RegisterReader(file: payeeSource.register, log: report.log, sheet: payeeSource.sheet)
                 switch project.kind.payeeKind {
                 case .household:
                     configured.payees = reader.households(villages: villageNames, defaultRate: payeeSource.defaultRate,

@@ -20,17 +20,21 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var keyPath: String
     public var message: String
     public var severity: Severity
+    /// The sheet and cell of a workbook (`殷官屯村!D14`), printed instead of the line (then the
+    /// sheet's row number, for sorting); nil for text files.
+    public var place: String?
 
-    public init(file: String, line: Int, keyPath: String, message: String, severity: Severity = .error) {
+    public init(file: String, line: Int, keyPath: String, message: String, severity: Severity = .error, place: String? = nil) {
         self.file = file
         self.line = line
         self.keyPath = keyPath
         self.message = Mask.digitRuns(in: message)
         self.severity = severity
+        self.place = place
     }
 
     public var description: String {
-        var text = line > 0 ? "\(file):\(line): " : "\(file): "
+        var text = place.map { "\(file):\($0): " } ?? (line > 0 ? "\(file):\(line): " : "\(file): ")
         if !keyPath.isEmpty { text += "\(keyPath): " }
         if severity == .warning { text += "warning: " }
         return text + message
@@ -52,6 +56,11 @@ public struct DiagnosticLog: Sendable {
     }
 
     public mutating func append(_ diagnostic: Diagnostic) { entries.append(diagnostic) }
+
+    /// Gives the entries from `index` on (those a step just added) the workbook place `place`.
+    mutating func place(from index: Int, at place: String) {
+        for position in index..<entries.count { entries[position].place = place }
+    }
     public mutating func append(contentsOf other: DiagnosticLog) { entries += other.entries }
 
     public var errors: [Diagnostic] { entries.filter { $0.severity == .error } }

@@ -7,6 +7,8 @@ enum ProjectReader {
     struct PayeeSource {
         var register: String
         var registerLine: Int
+        /// The sheet of a workbook register (`register_sheet`); nil for the first sheet.
+        var sheet: String?
         /// Defaults for household rows that leave rate or years empty.
         var defaultRate: Money?
         var defaultYears: Int?
@@ -55,6 +57,7 @@ enum ProjectReader {
                 payees = PayeeSource(
                     register: SettingsReader.resolve(register, against: directory),
                     registerLine: source.line(fields.keyPath("register")),
+                    sheet: fields.string("register_sheet", required: false),
                     defaultRate: fields.money("rate_yuan_per_mu", required: false),
                     defaultYears: fields.int("years", required: false, range: 1...99)
                 )

@@ -1,26 +1,34 @@
 import FafangCore
 import Foundation
 
-/// Reads payee registers (CSV, UTF-8 or GB18030) into Core types. A row with any problem is
-/// reported with its line and left out whole; nothing is half-read.
+/// Reads payee registers (CSV, UTF-8 or GB18030, or an Excel workbook) into Core types. A row
+/// with any problem is reported with its line (a workbook's: sheet and cell) and left out
+/// whole; nothing is half-read.
 struct RegisterReader {
     let file: String
     var log: DiagnosticLog
+    /// The sheet of a workbook register (`[payees] register_sheet`); nil for the first sheet.
+    let sheet: String?
 
-    init(file: String, log: DiagnosticLog) {
+    init(file: String, log: DiagnosticLog, sheet: String? = nil) {
         self.file = file
         self.log = log
+        self.sheet = sheet
     }
 
     /// The cells of one row by column key, with the row's line.
     struct Cells {
         let line: Int
         let values: [String: String]
+        /// A workbook row's sheet and column letters, to name a cell as `殷官屯村!D14`.
+        var sheet: SheetColumns? = nil
         subscript(key: String) -> String { values[key] ?? "" }
+        func place(_ key: String) -> String? { sheet?.place(key, row: line) }
     }
 
     /// Reads and decodes the file, checks its header, and gives each row's cells.
     mutating func rows(_ columns: RegisterColumns) -> [Cells]? {
+        if OfficeFile.kind(of: file) == .workbook { return workbookRows(columns) }
         let text: String
         do {
             text = try TextFile.read(file).text
@@ -52,7 +60,7 @@ struct RegisterReader {
     }
 
     mutating func error(_ cells: Cells, _ key: String, _ message: String) {
-        log.error(file, cells.line, key, message)
+        log.append(Diagnostic(file: file, line: cells.line, keyPath: key, message: message, place: cells.place(key)))
     }
 
     // MARK: Field parsers shared by every register
@@ -84,7 +92,10 @@ struct RegisterReader {
     mutating func phone(_ cells: Cells, _ key: String, needed: Bool = false) -> PhoneNumber?? {
         let text = cells[key]
         if text.isEmpty {
-            if needed { log.warning(file, cells.line, key, "empty: this payee will not be told by SMS") }
+            if needed {
+                log.append(Diagnostic(file: file, line: cells.line, keyPath: key, message: "empty: this payee will not be told by SMS",
+                                      severity: .warning, place: cells.place(key)))
+            }
             return .some(nil)
         }
         guard let phone = PhoneNumber(text) else {
