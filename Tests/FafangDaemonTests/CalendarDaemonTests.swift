@@ -110,4 +110,24 @@ struct CalendarDaemonTests {
         }
         #expect(calendarAlerts().count == 1)
     }
+
+    @Test("the office adds the 2027 notice and reloads (SIGHUP): no reminder, and 2027's holidays hold SMS")
+    func editedCalendarReloaded() async throws {
+        let (sink, fixture, root) = try setUp()
+        defer {
+            sink.stop()
+            fixture.remove()
+        }
+        let december = try daemon(root, at: Self.shanghai("2026-12-01", 10))
+        let notice = "国务院办公厅关于2027年部分节假日安排的通知"
+        let file = root + "/calendar/cn-holidays.csv"
+        let edited = try String(contentsOfFile: file, encoding: .utf8) + "2027,off,2027-01-01,,元旦,\(notice),,\n"
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: file))
+        let reload = try #require(december.services.first { $0 is ReloadService } as? ReloadService)
+        #expect(reload.reload())
+        #expect(december.runtime.current.configuration.holidayCalendar?.coveredYears.last == 2027)
+        #expect(try await runUntilQuiet(december).filter { $0.kind == .calendarUncovered }.isEmpty)
+        #expect(december.runtime.current.dispatch.quietDays.isQuiet(CivilDate(iso: "2027-01-01")!))
+        await december.engine.shutdown()
+    }
 }
