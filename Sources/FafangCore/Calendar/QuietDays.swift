@@ -41,6 +41,7 @@ public struct QuietDays: Hashable, Sendable {
     /// `zone`, with why it is later than `now` (nil when it is `now`).
     public func nextAllowed(after now: Date, quietHours: QuietHours, in zone: TimeZone) -> (at: Date, reason: String?) {
         let allowed = quietHours.nextAllowed(after: now, in: zone)
+        guard rule != .none else { return (allowed, allowed > now ? "quiet hours \(quietHours)" : nil) }
         var day = CivilDate.of(allowed, in: zone)
         guard let first = reason(day) else {
             return (allowed, allowed > now ? "quiet hours \(quietHours)" : nil)
