@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed crash-test bench-http bench-e2e bench-sqlite-floor bench-idle install clean
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle install clean
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -47,6 +47,13 @@ test:
 	$(BIN) check --config $(CONFIG)
 	systemd/check-unit.sh $(CURDIR)/$(BIN)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
+
+# Regenerate China's holidays and 调休 working days from the chinesecalendar package (PyPI):
+# review the diff (the office may have edited the file) before committing.
+holiday-calendar:
+	python3 -c "import chinese_calendar" 2>/dev/null || pip install chinesecalendar
+	python3 scripts/make-holiday-calendar.py > Config/calendar/cn-holidays.csv.new
+	mv Config/calendar/cn-holidays.csv.new Config/calendar/cn-holidays.csv
 
 # Kill -9 the daemon at random moments while it sends; lost must be 0.
 crash-test: build

@@ -138,11 +138,11 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     /// takes the runtime's settings every time (a reload may have changed them).
     private func prepare(_ current: DispatchRuntime) async throws {
         if policy.withLock({ $0 == nil }) {
-            var fresh = DispatchPolicy(settings: current.settings, quietHours: current.quietHours, zone: current.zone, robots: current.robots)
+            var fresh = DispatchPolicy(settings: current.settings, quietHours: current.quietHours, quietDays: current.quietDays, zone: current.zone, robots: current.robots)
             fresh.seed(try await store.recentAttempts(since: clock.now.addingTimeInterval(-86_400)))
             policy.withLock { if $0 == nil { $0 = fresh } }
         }
-        policy.withLock { $0?.adopt(settings: current.settings, quietHours: current.quietHours, zone: current.zone, robots: current.robots) }
+        policy.withLock { $0?.adopt(settings: current.settings, quietHours: current.quietHours, quietDays: current.quietDays, zone: current.zone, robots: current.robots) }
         if health.withLock({ $0 == nil }) {
             let known = try await store.gatewayHealth()
             health.withLock { if $0 == nil { $0 = Dictionary(known.map { ($0.name, $0) }) { $1 } } }
@@ -450,6 +450,8 @@ public struct DispatchRuntime: Sendable {
     public var gateways: [String: any Gateway]
     public var settings: DispatchSettings
     public var quietHours: QuietHours
+    /// Holidays (and where configured weekends) that hold SMS.
+    public var quietDays: QuietDays = .none
     public var zone: TimeZone
     /// Group robots (DingTalk, WeCom, Feishu): the per-minute limit applies to these.
     public var robots: Set<String>
