@@ -70,9 +70,10 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     /// messages were claimed (0: nothing due).
     ///
     /// A pipeline, not rounds: `concurrency` senders each take the next claimed group as soon as
-    /// their previous send is done, while this task writes whatever has finished since its last
-    /// write (one transaction) and claims more when fewer than half of `batch_size` are left
-    /// outstanding. The network never waits for the database, nor the database for the slowest send.
+    /// their previous send is done, while this task writes what has finished since its last write
+    /// (one transaction, once half of `concurrency` or everything outstanding is done) and claims
+    /// more when fewer than half of `batch_size` are in flight. The network never waits for the
+    /// database, nor the database for the slowest send.
     ///
     /// - Parameters:
     ///   - claims: at most this many claims (tests: one batch at a time).
@@ -97,20 +98,35 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                 }
             }
             var claimsLeft = claims
+            // Claimed and not yet written; of those, finished (their completions in `unwritten`).
             var outstanding = 0
+            var unwritten: [Completion] = []
+            var unwrittenFinished = 0
             var exhausted = false
+            // A transaction per finished send would rewrite the same pages again and again: write
+            // once half the senders' worth is done, or everything outstanding is.
+            let writeAtLeast = max(1, first.settings.concurrency / 2)
             while true {
                 let done = round.take()
-                outstanding -= done.finished
-                if !done.completions.isEmpty { await flush(done.completions, runtime: runtime()) }
+                unwritten += done.completions
+                unwrittenFinished += done.finished
+                var wrote = false
+                if unwrittenFinished > 0, unwrittenFinished == outstanding || unwritten.count >= writeAtLeast {
+                    if !unwritten.isEmpty { await flush(unwritten, runtime: runtime()) }
+                    outstanding -= unwrittenFinished
+                    unwritten = []
+                    unwrittenFinished = 0
+                    wrote = true
+                }
                 let current = runtime()
                 let batch = max(1, current.settings.batchSize)
+                let inFlight = outstanding - unwrittenFinished
                 var claimed = 0
-                if !exhausted, claimsLeft > 0, outstanding <= batch / 2, !stopClaiming() {
+                if !exhausted, claimsLeft > 0, inFlight <= batch / 2, !stopClaiming() {
                     do {
                         try await prepare(current)
                         let now = clock.now
-                        var messages = try await store.claim(limit: batch - outstanding, owner: owner, now: now,
+                        var messages = try await store.claim(limit: batch - inFlight, owner: owner, now: now,
                                                              lease: current.settings.leaseSeconds)
                         messages += try await claimProbes(current, now: now)
                         claimsLeft -= 1
@@ -126,7 +142,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                     }
                 }
                 if outstanding == 0, exhausted || claimsLeft == 0 || stopClaiming() { break }
-                if claimed == 0, done.completions.isEmpty { await bell.wait() }
+                if claimed == 0, !wrote { await bell.wait() }
             }
             feed.finish()
         }
