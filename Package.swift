@@ -80,6 +80,7 @@ let package = Package(
                 "FafangDelivery",
                 "FafangDaemon",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),  // URI, for the Kannel query
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,3 +173,24 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer harnesses (make fuzz; README "Fuzzing"): fafang-fuzz for the files people edit
+// and the gateways' replies, fafang-fuzz-admin for the admin server's bodies (it links the whole
+// server); FAFANG_FUZZ_TARGET picks the harness. Only declared when FAFANG_FUZZ is set, and built
+// in its own scratch path with -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library.
+if Context.environment["FAFANG_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FafangFuzzKit", dependencies: ["CLibFuzzer"], path: "Fuzz/FafangFuzzKit"),
+        .executableTarget(
+            name: "fafang-fuzz",
+            dependencies: ["FafangFuzzKit", "FafangCore", "FafangConfig", "FafangDelivery", "FafangTestSupport"],
+            path: "Fuzz/fafang-fuzz"
+        ),
+        .executableTarget(
+            name: "fafang-fuzz-admin",
+            dependencies: ["FafangFuzzKit", "FafangAdmin"],
+            path: "Fuzz/fafang-fuzz-admin"
+        ),
+    ]
+}

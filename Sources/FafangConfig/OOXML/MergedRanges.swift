@@ -18,6 +18,10 @@ struct MergedRanges {
     /// Ranges whose rows are being read.
     private var active: [Int] = []
 
+    /// The most columns of a range filled in: a register or goal table is never wider, and a range
+    /// across the whole sheet (`A1:XFD1048576`) would otherwise give every row 16,384 cells.
+    static let widest = 1_024
+
     init() {}
 
     init(ranges: [Range]) {
@@ -87,10 +91,11 @@ struct MergedRanges {
             next += 1
         }
         var added = false
+        var present = Set(row.cells.map(\.column))
         for index in active {
             guard let value = values[index] else { continue }
             let range = ranges[index]
-            for column in range.left...range.right where !row.cells.contains(where: { $0.column == column }) {
+            for column in range.left...min(range.right, range.left + Self.widest - 1) where present.insert(column).inserted {
                 row.cells.append(XLSXCell(column: column, text: value))
                 added = true
             }

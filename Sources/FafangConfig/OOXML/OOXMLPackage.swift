@@ -8,6 +8,9 @@ import ZIPFoundation
 struct OOXMLPackage {
     let file: String
     private let archive: Archive
+    /// Where the deflated parts' bytes are (see `ZipEntryData`).
+    private let entries: ZipEntryData
+    private let fileSize: UInt64
     /// The largest part unpacked into memory.
     let limit: UInt64
 
@@ -29,11 +32,13 @@ struct OOXMLPackage {
             let reason = FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file"
             throw OOXMLError(file: file, problem: .unreadable(reason: reason))
         }
+        defer { try? handle.close() }
         let prefix = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
-        try? handle.close()
         guard prefix.starts(with: [0x50, 0x4B]) else {
             throw OOXMLError(file: file, problem: .notAPackage(expected: expected, hint: Self.hint(for: prefix)))
         }
+        fileSize = (try? handle.seekToEnd()) ?? 0
+        entries = ZipEntryData(handle: handle, fileSize: fileSize)
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
@@ -52,7 +57,7 @@ struct OOXMLPackage {
         var data = Data()
         data.reserveCapacity(Int(entry.uncompressedSize))
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            try unpack(entry) { chunk in
                 data.append(chunk)
                 if UInt64(data.count) > limit { throw ArchiveTooLarge() }
             }
@@ -73,12 +78,27 @@ struct OOXMLPackage {
         guard let entry = archive[part] else { throw OOXMLError(file: file, problem: .missingPart(part)) }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fafang-\(UUID().uuidString).xml")
         do {
-            _ = try archive.extract(entry, to: url, skipCRC32: false)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            let output = try FileHandle(forWritingTo: url)
+            defer { try? output.close() }
+            try unpack(entry) { chunk in try output.write(contentsOf: chunk) }
         } catch {
             try? FileManager.default.removeItem(at: url)
             throw OOXMLError(file: file, problem: .notAPackage(expected: "a readable package", hint: "\(part) cannot be unpacked (\(error))"))
         }
         return url
+    }
+
+    /// Passes the bytes of `entry` to `consumer`: deflated ones through `ZipEntryData`, which stops at
+    /// the entry's compressed size, stored ones through ZIPFoundation.
+    private func unpack(_ entry: Entry, consumer: (Data) throws -> Void) throws {
+        guard entry.isCompressed else {
+            _ = try archive.extract(entry, skipCRC32: false, consumer: consumer)
+            return
+        }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw ZipEntryData.Damaged(reason: "cannot open the file again") }
+        defer { try? handle.close() }
+        try entries.inflate(entry, handle: handle, fileSize: fileSize, consumer: consumer)
     }
 
     /// The targets of the relationships of `part` (`""` for the package itself) by id, and the

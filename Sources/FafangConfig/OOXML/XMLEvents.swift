@@ -18,14 +18,42 @@ enum XMLEvents {
     /// Parses `data`; a handler that throws stops the parse and its error is thrown.
     static func parse(_ data: Data, part: String, file: String,
                       handler: (Event) throws(OOXMLError) -> Void) throws(OOXMLError) {
+        if let line = invalidUTF8Line(data) {
+            throw OOXMLError(file: file, problem: .malformedXML(part: part, line: line, message: "not valid UTF-8"))
+        }
         try run(XMLParser(data: data), part: part, file: file, handler: handler)
+    }
+
+    /// The line of the first byte that is not UTF-8, or nil (also for UTF-16 with a byte order mark,
+    /// which libxml2 converts). FoundationXML's parser force-unwraps the UTF-8 of each name and
+    /// attribute that libxml2 passes on unchecked, so such bytes would crash it.
+    static func invalidUTF8Line(_ data: Data) -> Int? {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) { return nil }
+        var validator = UTF8Validator()
+        for byte in data where !validator.take(byte) { return validator.line }
+        return validator.isComplete ? nil : validator.line
     }
 
     /// Parses the XML file at `url` in chunks, for parts too large to hold in memory.
     static func parse(contentsOf url: URL, part: String, file: String,
                       handler: (Event) throws(OOXMLError) -> Void) throws(OOXMLError) {
-        guard let stream = InputStream(url: url) else {
+        guard let stream = InputStream(url: url), let check = InputStream(url: url) else {
             throw OOXMLError(file: file, problem: .unreadable(reason: "cannot read the unpacked \(part)"))
+        }
+        var validator = UTF8Validator()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        check.open()
+        defer { check.close() }
+        while true {
+            let count = check.read(&buffer, maxLength: buffer.count)
+            guard count > 0 else { break }
+            if validator.line == 1, validator.bytes == 0, buffer.starts(with: [0xFF, 0xFE]) || buffer.starts(with: [0xFE, 0xFF]) { break }
+            for byte in buffer[..<count] where !validator.take(byte) {
+                throw OOXMLError(file: file, problem: .malformedXML(part: part, line: validator.line, message: "not valid UTF-8"))
+            }
+        }
+        if !validator.isComplete {
+            throw OOXMLError(file: file, problem: .malformedXML(part: part, line: validator.line, message: "not valid UTF-8"))
         }
         try run(XMLParser(stream: stream), part: part, file: file, handler: handler)
     }
