@@ -85,11 +85,10 @@ struct SystemdNotifyTests {
         #expect(await socket.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 5 })
         let pings = socket.all.filter { $0.text == "WATCHDOG=1" }.map(\.at)
         let gaps = zip(pings, pings.dropFirst()).map { $1 - $0 }
-        // Every 500 ms: never faster than the period, and typically inside the 1 s timeout (the
-        // median, not every gap: a loaded test machine may delay one sleep).
+        // Every 500 ms: never faster than the period, and the shortest gap (a loaded machine only
+        // ever delays a sleep, so it is the best reading of the period) well under the 1 s timeout.
         #expect(gaps.allSatisfy { $0 >= .milliseconds(480) }, "\(gaps)")
-        let median = gaps.sorted()[gaps.count / 2]
-        #expect(median < .milliseconds(1000), "\(gaps)")
+        #expect((gaps.min() ?? .seconds(1)) < .milliseconds(800), "\(gaps)")
 
         kill(getpid(), SIGHUP)
         #expect(await socket.wait { messages in
