@@ -49,7 +49,7 @@ public enum ConfigLoader {
             var configured = ProjectConfiguration(project: project, file: file, register: result.payees?.register,
                                                   payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
             if let payeeSource = result.payees {
-                let errorsBefore = report.log.errors.count
+                let errorsBefore = report.log.errorCount
                 var reader = RegisterReader(file: payeeSource.register, log: report.log)
                 switch project.kind.payeeKind {
                 case .household:
@@ -64,7 +64,7 @@ public enum ConfigLoader {
                 }
                 report.log = reader.log
                 // A register with bad rows is incomplete: reconciling it would only add noise.
-                if report.log.errors.count == errorsBefore {
+                if report.log.errorCount == errorsBefore {
                     reconcile(configured, line: payeeSource.registerLine, report: report)
                 }
             }

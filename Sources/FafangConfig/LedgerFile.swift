@@ -37,30 +37,33 @@ public enum LedgerFile {
         .init(key: "note", aliases: ["备注", "摘要"], required: false),
     ])
 
-    /// Reads `path`; returns the rows, or every problem found.
+    /// Reads `path` a row at a time; returns the rows, or every problem found.
     public static func read(_ path: String) -> Result<Parsed, Rejected> {
         var reader = RegisterReader(file: path, log: DiagnosticLog())
-        guard let cells = reader.rows(columns) else { return .failure(Rejected(diagnostics: reader.log.errors)) }
+        guard reader.open(columns) else { return .failure(Rejected(diagnostics: reader.log.errors)) }
+        let (statusField, referenceField, projectField) = (reader.field("status"), reader.field("bank_reference"), reader.field("project_code"))
+        let (payeeField, amountField, dateField) = (reader.field("payee_id"), reader.field("amount_yuan"), reader.field("date"))
         var rows: [Row] = []
         var skipped: [Int] = []
-        for row in cells {
-            let status = row["status"]
-            if ["失败", "failed", "fail", "退回", "returned"].contains(status.lowercased()) {
+        while let row = reader.next() {
+            let status = row[statusField]
+            if status.isEmpty || status == "成功" {
+                // The common case, without lower-casing the text.
+            } else if ["失败", "failed", "fail", "退回", "returned"].contains(status.lowercased()) {
                 skipped.append(row.line)
                 continue
-            }
-            if !["", "成功", "success", "ok", "succeeded"].contains(status.lowercased()) {
-                reader.error(row, "status", "must be 成功 or 失败 (got \"\(status)\")")
+            } else if !["", "成功", "success", "ok", "succeeded"].contains(status.lowercased()) {
+                reader.error(row, statusField, "must be 成功 or 失败 (got \"\(status)\")")
                 continue
             }
-            let before = reader.log.errors.count
-            let reference = reader.required(row, "bank_reference")
-            let project = reader.required(row, "project_code")
-            let payee = reader.required(row, "payee_id")
-            let amount = reader.money(row, "amount_yuan")
-            let date = parseDate(row["date"])
-            if date == nil { reader.error(row, "date", "must be a date such as 2021-03-15, 2021/3/15 or 20210315 (got \"\(row["date"])\")") }
-            guard reader.log.errors.count == before, let reference, let project, let payee, let amount, let date else { continue }
+            let before = reader.log.errorCount
+            let reference = reader.required(row, referenceField)
+            let project = reader.required(row, projectField)
+            let payee = reader.required(row, payeeField)
+            let amount = reader.money(row, amountField)
+            let date = parseDate(row[dateField])
+            if date == nil { reader.error(row, dateField, "must be a date such as 2021-03-15, 2021/3/15 or 20210315 (got \"\(row[dateField])\")") }
+            guard reader.log.errorCount == before, let reference, let project, let payee, let amount, let date else { continue }
             rows.append(Row(line: row.line, entry: LedgerEntry(projectCode: project, payeeID: payee, amount: amount, date: date,
                                                                bankReference: reference)))
         }
@@ -99,12 +102,13 @@ public enum LedgerFile {
             }
             return nil
         }
-        guard let payee = project.payee(id: entry.payeeID) else {
+        guard let position = project.payees.position(of: entry.payeeID) else {
             return "payee \(entry.payeeID) is not in the register of project \(entry.projectCode)"
         }
+        let owed = project.payees.owed(at: position)
         let after = paidBefore + entry.amount
-        if after > payee.owed {
-            return "overpays \(entry.payeeID): owed \(payee.owed.yuanString) 元, already paid \(paidBefore.yuanString) 元, this payment \(entry.amount.yuanString) 元"
+        if after > owed {
+            return "overpays \(entry.payeeID): owed \(owed.yuanString) 元, already paid \(paidBefore.yuanString) 元, this payment \(entry.amount.yuanString) 元"
         }
         return nil
     }

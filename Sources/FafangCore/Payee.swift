@@ -15,6 +15,7 @@ public struct Acreage: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     /// Parses "1100", "42.53", "3.5亩" (at most two decimals).
     public static func parse(_ text: String) throws(Money.ParseError) -> Acreage {
+        if let plain = DecimalText.parsePlain(text, scaleDigits: 2) { return Acreage(centimu: plain) }
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("亩") { t.removeLast() }
         guard !t.isEmpty else { throw .empty }

@@ -24,10 +24,14 @@ public struct SchedulerSettings: Sendable, Hashable {
 /// A project with its payees, as the scheduler sees it.
 public struct ScheduledProject: Sendable, Hashable {
     public var project: Project
-    public var payees: [Payee]
+    public var payees: PayeeRegister
 
-    public init(project: Project, payees: [Payee]) {
+    public init(project: Project, payees: PayeeRegister) {
         self.project = project
         self.payees = payees
+    }
+
+    public init(project: Project, payees: some Sequence<Payee>) {
+        self.init(project: project, payees: PayeeRegister(payees))
     }
 }

@@ -1,0 +1,100 @@
+/// One row of a register file as its source read it: the cell texts, and the line it is on.
+struct RegisterRow: Sendable {
+    /// 1-based line (CSV), or row number (a sheet): diagnostics are named and ordered by it.
+    var line: Int
+    /// The cells in column order, trimmed as the format trims them.
+    var cells: [String]
+}
+
+/// Why a register file cannot be read (on), located as a diagnostic names it: line 0 for the
+/// file as a whole.
+struct RegisterSourceError: Error, Sendable {
+    var line: Int
+    var message: String
+
+    init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    init(_ failure: TextFile.Failure) {
+        var line = 0
+        if case let .notText(_, at) = failure { line = at }
+        self.init(line: line, message: failure.reason)
+    }
+}
+
+/// The rows of a register file, one at a time, the header first: what `RegisterReader` reads
+/// every register and bank file through, whatever the file's format.
+///
+/// A source never holds the file whole. `next()` throws when the file turns out unreadable
+/// partway (a CSV quote never closed, a GB18030 file that is not): the reader then reports that
+/// alone, dropping what it had found in the rows before, as if the file had been read whole
+/// first. A source leaves out rows that are not data (CSV's blank and `#` lines).
+protocol RegisterRowSource {
+    /// The next row (the first one is the header); nil after the last.
+    mutating func next() throws(RegisterSourceError) -> RegisterRow?
+
+    /// How a diagnostic names a cell (`column`, 0-based) of the row on `line`, or the row itself
+    /// (`column` nil), when the line does not say it: `"殷官屯村!D14"` in a workbook. Nil names
+    /// it by its line (`file:14:`), as CSV does.
+    func place(line: Int, column: Int?) -> String?
+}
+
+extension RegisterRowSource {
+    func place(line: Int, column: Int?) -> String? { nil }
+}
+
+/// Opens a register or bank file as rows: the one place that picks a source by the file's
+/// kind. Other formats (workbooks) add their source here.
+enum RegisterSources {
+    static func open(_ path: String) throws(RegisterSourceError) -> any RegisterRowSource {
+        do {
+            return try CSVRowSource(path: path)
+        } catch {
+            throw RegisterSourceError(error)
+        }
+    }
+}
+
+/// A CSV register streamed from its file (UTF-8 or GB18030, a chunk at a time) through
+/// `CSVRowParser`.
+struct CSVRowSource: RegisterRowSource {
+    private let stream: TextFileStream
+    private var parser = CSVRowParser()
+    private var chunk: [UInt8] = []
+    private var position = 0
+    private var finished = false
+
+    init(path: String, chunkSize: Int = TextFileStream.defaultChunkSize) throws(TextFile.Failure) {
+        stream = try TextFileStream(path: path, chunkSize: chunkSize)
+    }
+
+    mutating func next() throws(RegisterSourceError) -> RegisterRow? {
+        while !finished {
+            if position < chunk.count {
+                let parsed: Result<CSVRowParser.Record?, CSVTable.SyntaxError> = chunk.withUnsafeBufferPointer { bytes in
+                    do throws(CSVTable.SyntaxError) { return .success(try parser.parse(bytes, from: &position)) } catch { return .failure(error) }
+                }
+                switch parsed {
+                case let .success(record?): return RegisterRow(line: record.line, cells: record.fields)
+                case .success(nil): break
+                case let .failure(error): throw RegisterSourceError(line: error.line, message: error.message)
+                }
+            }
+            position = 0
+            let more: Bool
+            do { more = try stream.next(into: &chunk) } catch { throw RegisterSourceError(error) }
+            if !more {
+                chunk.removeAll()
+                finished = true
+                do {
+                    return try parser.finish().map { RegisterRow(line: $0.line, cells: $0.fields) }
+                } catch {
+                    throw RegisterSourceError(line: error.line, message: error.message)
+                }
+            }
+        }
+        return nil
+    }
+}
