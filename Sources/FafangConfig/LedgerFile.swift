@@ -73,6 +73,7 @@ public enum LedgerFile {
 
     /// "2021-03-15", "2021/3/15", "2021.3.15", "20210315", "2021年3月15日".
     public static func parseDate(_ text: String) -> CivilDate? {
+        if let plain = plainDate(text) { return plain }
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.count == 8, t.allSatisfy(\.isNumber), let y = Int(t.prefix(4)), let m = Int(t.dropFirst(4).prefix(2)), let d = Int(t.suffix(2)) {
             return CivilDate(year: y, month: m, day: d)
@@ -80,6 +81,34 @@ public enum LedgerFile {
         let parts = t.split(whereSeparator: { "-/.年月日".contains($0) }).map(String.init)
         guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         return CivilDate(year: y, month: m, day: d)
+    }
+
+    /// `parseDate` on the bytes of a text of ASCII digits and `-` `/` `.` only (a bank file's
+    /// every row): the same verdict, or nil for any other text (read the long way).
+    private static func plainDate(_ text: String) -> CivilDate?? {
+        var parts: [(value: Int, digits: Int)] = []
+        var current: (value: Int, digits: Int) = (0, 0)
+        var separated = false
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                guard current.digits < 18 else { return nil }
+                current = (current.value * 10 + Int(byte - UInt8(ascii: "0")), current.digits + 1)
+            } else if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") {
+                separated = true
+                if current.digits > 0 { parts.append(current) }
+                current = (0, 0)
+            } else {
+                return nil
+            }
+        }
+        if current.digits > 0 { parts.append(current) }
+        if !separated {
+            // 20210315.
+            guard current.digits == 8 else { return .some(nil) }
+            return .some(CivilDate(year: current.value / 10_000, month: current.value / 100 % 100, day: current.value % 100))
+        }
+        guard parts.count == 3, parts[0].digits == 4 else { return .some(nil) }
+        return .some(CivilDate(year: parts[0].value, month: parts[1].value, day: parts[2].value))
     }
 
     /// The payee id of spending on an operating project (the township's own funds, no payees).

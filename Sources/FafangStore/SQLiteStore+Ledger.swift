@@ -28,6 +28,9 @@ extension SQLiteStore {
             var duplicates = 0
             var running: [String: Money] = [:]
             var seenInBatch: [String: Int] = [:]
+            running.reserveCapacity(entries.count)
+            seenInBatch.reserveCapacity(entries.count)
+            inserted.reserveCapacity(entries.count)
             for (index, entry) in entries.enumerated() {
                 if let first = seenInBatch[entry.bankReference] {
                     problems.append(.init(index: index, message: "bank reference \(entry.bankReference) appears twice in this batch (also entry \(first + 1))"))
