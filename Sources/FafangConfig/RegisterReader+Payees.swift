@@ -51,6 +51,7 @@ extension RegisterReader {
         let (areaField, rateField, yearsField) = (field("area_mu"), field("rate_yuan_per_mu"), field("years"))
         var ids = PayeeIDs()
         var result = PayeeRegister()
+        var total = Money.zero
         while let cells = next() {
             let before = log.errorCount
             let (id, name, village, phone, tail) = self.party(cells, party, among: result, ids: ids, villages: villages)
@@ -72,12 +73,17 @@ extension RegisterReader {
             } else if years == nil {
                 error(cells, yearsField, "missing, and the project gives no years default")
             }
-            guard log.errorCount == before, let id, let name, let village, let phone, let tail, let area, let rate, let years else {
+            var household: Household?
+            if log.errorCount == before, let id, let name, let village, let phone, let tail, let area, let rate, let years {
+                household = Household(id: id, name: name, village: village, phone: phone, cardTail: tail, area: area, rate: rate, years: years)
+                tally(cells, areaField, household?.checkedOwed, total: &total,
+                      what: "\(area) 亩 × \(rate.yuanString) 元 × \(years) years")
+            }
+            guard log.errorCount == before, let household else {
                 if let id { ids.refused(id, line: cells.line) }
                 continue
             }
-            result.append(Payee(Household(id: id, name: name, village: village, phone: phone, cardTail: tail,
-                                          area: area, rate: rate, years: years)))
+            result.append(Payee(household))
             ids.accepted(line: cells.line)
         }
         return failed ? PayeeRegister() : result
@@ -90,10 +96,12 @@ extension RegisterReader {
         let amountField = field("amount_yuan")
         var ids = PayeeIDs()
         var result = PayeeRegister()
+        var total = Money.zero
         while let cells = next() {
             let before = log.errorCount
             let (id, name, village, phone, tail) = self.party(cells, party, among: result, ids: ids, villages: villages)
             let amount = money(cells, amountField)
+            if log.errorCount == before, let amount { tally(cells, amountField, amount, total: &total, what: "\(amount.yuanString) 元") }
             guard log.errorCount == before, let id, let name, let village, let phone, let tail, let amount else {
                 if let id { ids.refused(id, line: cells.line) }
                 continue
@@ -112,6 +120,7 @@ extension RegisterReader {
         let byID = Dictionary(villages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = SeenIDs()
         var amounts: [(Village, Money)] = []
+        var sum = Money.zero
         var shares: [(Village, Int64)] = []
         while let cells = next() {
             let before = log.errorCount
@@ -128,6 +137,7 @@ extension RegisterReader {
             }
             if hasAmount {
                 let amount = money(cells, amountField)
+                if log.errorCount == before, let amount { tally(cells, amountField, amount, total: &sum, what: "\(amount.yuanString) 元") }
                 if log.errorCount == before, let village, let amount { amounts.append((village, amount)) }
             } else {
                 let share = Int64(cells[shareField])
@@ -145,6 +155,21 @@ extension RegisterReader {
             return PayeeRegister(zip(shares, parts).map { Payee(party: .village($0.0.0), owed: $0.1) })
         }
         return PayeeRegister(amounts.map { Payee(party: .village($0.0), owed: $0.1) })
+    }
+
+    /// Adds a row's amount to the register's total; an amount, or a total, beyond what fen can
+    /// count (Int64: 92,233,720,368,547,758.07 元) is an error of the row, not a crash.
+    private mutating func tally(_ cells: Cells, _ field: Field, _ owed: Money?, total: inout Money, what: String) {
+        guard let owed else {
+            error(cells, field, "too large to count in fen (\(what))")
+            return
+        }
+        let (sum, overflow) = total.fen.addingReportingOverflow(owed.fen)
+        guard !overflow else {
+            error(cells, field, "the register's total owed would be too large to count in fen (\(what) more)")
+            return
+        }
+        total = Money(fen: sum)
     }
 
     /// The columns households and persons share: who the payee is, and how they are told.

@@ -91,6 +91,14 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         let wide = (Int128(high) << 64) | Int128(low)
         return Money(fen: Int64(DecimalText.divideRoundingHalfAway(wide, Int128(denominator))))
     }
+
+    /// `fraction(_:of:)`, or nil when the result is beyond what fen can count (Int64).
+    public func checkedFraction(_ numerator: Int64, of denominator: Int64) -> Money? {
+        guard denominator > 0 else { return nil }
+        let (high, low) = fen.multipliedFullWidth(by: numerator)
+        let wide = (Int128(high) << 64) | Int128(low)
+        return Int64(exactly: DecimalText.divideRoundingHalfAway(wide, Int128(denominator))).map { Money(fen: $0) }
+    }
 }
 
 extension Sequence where Element == Money {

@@ -23,6 +23,14 @@ struct SheetRows: RegisterRowSource {
 
 @Suite("Register reader: streamed rows, the problems of a file read whole")
 struct RegisterReaderTests {
+    enum ConfigLoaderTests {
+        static func load(_ fixture: ConfigFixture) throws -> ConfigLoader.Outcome {
+            let root = try fixture.write()
+            defer { fixture.remove() }
+            return ConfigLoader.load(path: root)
+        }
+    }
+
     static let households = ["id", "name", "village", "phone", "card_tail", "area_mu", "rate_yuan_per_mu", "years"]
 
     @Test("a register unreadable partway reports that alone, not the rows before")
@@ -82,6 +90,24 @@ struct RegisterReaderTests {
         #expect(outcome.errors.isEmpty, "\(outcome.errors.prefix(3))")
         #expect(outcome.warnings.count == 5_000)
         #expect(outcome.configuration?.project(code: "RENT01")?.payees.count == 5_000)
+    }
+
+    /// On main, an absurd area crashed `fafang check` (and a daemon reloading it) on an overflow.
+    @Test("amounts beyond what fen can count are errors of their row, not a crash")
+    func amountsTooLarge() throws {
+        var fixture = ConfigFixture()
+        fixture.replace("payees/rent.csv", "H2,王二,甲村,17000000012,2222,0.60,,", with: "H2,王二,甲村,17000000012,2222,9999999999999999.99,,")
+        var outcome = try ConfigLoaderTests.load(fixture)
+        #expect(outcome.errors.map(\.keyPath) == ["area_mu"])
+        #expect(outcome.errors.first?.line == 3)
+        #expect(outcome.errors.first?.message.contains("too large to count in fen") == true)
+        fixture = ConfigFixture()
+        // Each owed 899,999,999,999,996.40 元 (in range); eleven of them are not.
+        fixture.files["payees/rent.csv"] = (["id,name,village,phone,card_tail,area_mu,rate_yuan_per_mu,years"]
+            + (1...11).map { "H\($0),王,甲村,,1111,1666666666666.66,," }).joined(separator: "\n") + "\n"
+        outcome = try ConfigLoaderTests.load(fixture)
+        #expect(outcome.errors.map(\.line) == [12])
+        #expect(outcome.errors.first?.message.contains("total owed would be too large") == true)
     }
 
     @Test("the row-source seam: a workbook-like source names sheet and cell")
