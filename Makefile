@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed crash-test bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale install clean
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale install clean fuzz fuzz-build fuzz-smoke
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -12,8 +12,9 @@ BIN := .build/debug/fafang
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
-# benchmark). Swift itself (6.x) must already be on PATH.
-PACKAGES := libcurl4-openssl-dev libsqlite3-dev kannel kannel-extras wrk systemd
+# benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds).
+# Swift itself (6.x) must already be on PATH.
+PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd
 setup:
 	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PACKAGES); \
@@ -46,6 +47,37 @@ test:
 	$(BIN) check --config $(CONFIG)
 	systemd/check-unit.sh $(CURDIR)/$(BIN)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
+	$(MAKE) fuzz-smoke
+
+# Fuzzing (README "Fuzzing"): libFuzzer harnesses with AddressSanitizer, a release build in its own
+# scratch path (.build-fuzz) so the ordinary one is untouched. `make fuzz` runs every harness for
+# FUZZ_SECONDS each (FUZZ_FLAGS adds libFuzzer flags, e.g. -jobs=2); `fuzz-smoke` (in `make test`)
+# runs each over its seed corpus and on to FUZZ_RUNS inputs, at most FUZZ_SMOKE_SECONDS. Both fail on any crash, hang or
+# memory blow-up; inputs found are kept in .build-fuzz/corpus, crashes in .build-fuzz/artifacts.
+FUZZ_BUILD := FAFANG_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+FUZZ_BIN := .build-fuzz/release
+FUZZ_HARNESSES := $(addprefix fafang-fuzz:,csv goals-text ledger-csv settings project register villages transfers holidays xlsx docx ooxml-parts gateway-replies) \
+	$(addprefix fafang-fuzz-admin:,ledger-json receipts)
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 3000
+FUZZ_SMOKE_SECONDS ?= 5
+
+fuzz-build:
+	$(FUZZ_BUILD) --product fafang-fuzz
+	$(FUZZ_BUILD) --product fafang-fuzz-admin
+
+fuzz: fuzz-build
+	Fuzz/run.sh $(FUZZ_BIN) fuzz $(FUZZ_SECONDS) 0 $(FUZZ_HARNESSES)
+
+fuzz-smoke: fuzz-build
+	Fuzz/run.sh $(FUZZ_BIN) smoke $(FUZZ_SMOKE_SECONDS) $(FUZZ_RUNS) $(FUZZ_HARNESSES)
+
+# Regenerate China's holidays and 调休 working days from the chinesecalendar package (PyPI):
+# review the diff (the office may have edited the file) before committing.
+holiday-calendar:
+	python3 -c "import chinese_calendar" 2>/dev/null || pip install chinesecalendar
+	python3 scripts/make-holiday-calendar.py > Config/calendar/cn-holidays.csv.new
+	mv Config/calendar/cn-holidays.csv.new Config/calendar/cn-holidays.csv
 
 # Kill -9 the daemon at random moments while it sends; lost must be 0.
 crash-test: build
@@ -107,4 +139,4 @@ install:
 	@echo "installed; then: systemctl daemon-reload && systemctl enable --now fafang"
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "FafangCore"),
@@ -32,6 +33,7 @@ let package = Package(
             dependencies: [
                 "FafangCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .target(
@@ -78,6 +80,7 @@ let package = Package(
                 "FafangDelivery",
                 "FafangDaemon",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),  // URI, for the Kannel query
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -170,3 +173,24 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer harnesses (make fuzz; README "Fuzzing"): fafang-fuzz for the files people edit
+// and the gateways' replies, fafang-fuzz-admin for the admin server's bodies (it links the whole
+// server); FAFANG_FUZZ_TARGET picks the harness. Only declared when FAFANG_FUZZ is set, and built
+// in its own scratch path with -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library.
+if Context.environment["FAFANG_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FafangFuzzKit", dependencies: ["CLibFuzzer"], path: "Fuzz/FafangFuzzKit"),
+        .executableTarget(
+            name: "fafang-fuzz",
+            dependencies: ["FafangFuzzKit", "FafangCore", "FafangConfig", "FafangDelivery", "FafangTestSupport"],
+            path: "Fuzz/fafang-fuzz"
+        ),
+        .executableTarget(
+            name: "fafang-fuzz-admin",
+            dependencies: ["FafangFuzzKit", "FafangAdmin"],
+            path: "Fuzz/fafang-fuzz-admin"
+        ),
+    ]
+}

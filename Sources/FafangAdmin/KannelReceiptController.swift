@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// `GET /receipts/kannel?id=KEY&type=N&reply=…&at=…&token=T`: Kannel's delivery reports, as the
@@ -35,22 +36,39 @@ public struct KannelReceiptController: Sendable {
         group.get("kannel") { request, context in try await self.receive(request, logger: context.logger) }
     }
 
-    func receive(_ request: Request, logger: Logger) async throws -> Response {
-        let query = request.uri.queryParameters
-        guard let id = query["id"].map(String.init), !id.isEmpty else {
-            logger.warning("kannel receipt refused: no id", metadata: ["receipt.source": "kannel"])
-            return AdminJSON.error(.badRequest, "id (the message's idempotency key) is required")
-        }
+    /// Why a DLR query is refused.
+    enum Refusal: Error, Equatable {
+        case noID
+        case unknownType(String)
+    }
+
+    /// The report the query of a DLR request carries, or why it is refused.
+    static func report(_ uri: URI) -> Result<ReceiptRecorder.Report, Refusal> {
+        let query = uri.queryParameters
+        guard let id = query["id"].map(String.init), !id.isEmpty else { return .failure(.noID) }
         guard let typeText = query["type"], let type = Int(typeText), let (delivered, status) = Self.classify(type: type) else {
-            logger.warning("kannel receipt refused: unknown type", metadata: ["receipt.source": "kannel", "receipt.type": "\(query["type"] ?? "")"])
-            return AdminJSON.error(.badRequest, "type must be a Kannel DLR type such as 1, 2, 4, 8 or 16")
+            return .failure(.unknownType(query["type"].map(String.init) ?? ""))
         }
         let reply = query["reply"].map(String.init) ?? ""
         let at = query["at"].map(String.init) ?? ""
         var detail = "type \(type)"
         if !at.isEmpty { detail += " at \(at)" }
         if !reply.isEmpty { detail += ": \(reply)" }
-        let report = ReceiptRecorder.Report(source: "kannel", keys: [id], delivered: delivered, status: status, detail: detail)
+        return .success(ReceiptRecorder.Report(source: "kannel", keys: [id], delivered: delivered, status: status, detail: detail))
+    }
+
+    func receive(_ request: Request, logger: Logger) async throws -> Response {
+        let report: ReceiptRecorder.Report
+        switch Self.report(request.uri) {
+        case let .success(found):
+            report = found
+        case .failure(.noID):
+            logger.warning("kannel receipt refused: no id", metadata: ["receipt.source": "kannel"])
+            return AdminJSON.error(.badRequest, "id (the message's idempotency key) is required")
+        case let .failure(.unknownType(type)):
+            logger.warning("kannel receipt refused: unknown type", metadata: ["receipt.source": "kannel", "receipt.type": "\(type)"])
+            return AdminJSON.error(.badRequest, "type must be a Kannel DLR type such as 1, 2, 4, 8 or 16")
+        }
         guard let outcome = try await recorder.record(report, logger: logger) else {
             return AdminJSON.error(.notFound, "no message with this id")
         }

@@ -13,14 +13,15 @@ public enum ProjectProgress {
         for configured in configuration.projects {
             let project = configured.project
             result[project.code] = grade(project: project, paid: paid.paid(project: project.code), today: today,
-                                         slightThreshold: configuration.settings.scheduler.slightThreshold)
+                                         slightThreshold: configuration.settings.scheduler.slightThreshold, deadlines: configured.deadlines)
         }
         return result
     }
 
     /// One project's grade: behind a passed milestone counts first; a project on track with every
     /// passed milestone is graded against the next one; with no milestone left, on track.
-    public static func grade(project: Project, paid: Money, today: CivilDate, slightThreshold: Percent) -> ProgressGrade {
-        PlanSchedule(project: project, asOf: today).grade(paid: paid, budget: project.budget.total, slightThreshold: slightThreshold)
+    public static func grade(project: Project, paid: Money, today: CivilDate, slightThreshold: Percent,
+                             deadlines: DeadlineRule = .asWritten) -> ProgressGrade {
+        PlanSchedule(project: project, asOf: today, deadlines: deadlines).grade(paid: paid, budget: project.budget.total, slightThreshold: slightThreshold)
     }
 }

@@ -29,6 +29,7 @@ public enum ConfigLoader {
         let directory = (settingsFile as NSString).deletingLastPathComponent
         guard let settingsSource = source(settingsFile, report: report) else { return nil }
         let settings = SettingsReader.read(settingsSource, directory: directory)
+        let calendar = holidayCalendar(settings.calendar, report: report)
 
         var villageReader = RegisterReader(file: settings.villagesRegister, log: report.log)
         let (villages, villageNames, villageIDs) = villageReader.villages(endpoints: Set(settings.endpoints.keys))
@@ -48,9 +49,10 @@ public enum ConfigLoader {
             codes[project.code] = file
             var configured = ProjectConfiguration(project: project, file: file, register: result.payees?.register,
                                                   payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
+            configured.deadlines = deadlines(of: result, file: file, settings: settings.calendar, calendar: calendar, report: report)
             if let payeeSource = result.payees {
                 let errorsBefore = report.log.errorCount
-                var reader = RegisterReader(file: payeeSource.register, log: report.log)
+                var reader = RegisterReader(file: payeeSource.register, log: report.log, sheet: payeeSource.sheet)
                 switch project.kind.payeeKind {
                 case .household:
                     configured.payees = reader.households(villages: villageNames, defaultRate: payeeSource.defaultRate,
@@ -73,7 +75,9 @@ public enum ConfigLoader {
         if projects.isEmpty, !report.log.hasErrors {
             report.log.error(settings.projectsDirectory, 0, "", "no project files (*.toml)")
         }
-        return Configuration(directory: directory, settings: settings, villages: villages, projects: projects)
+        var configuration = Configuration(directory: directory, settings: settings, villages: villages, projects: projects)
+        configuration.holidayCalendar = calendar
+        return configuration
     }
 
     /// Payees must be owed exactly the budget, unless the project states a tolerance and why.

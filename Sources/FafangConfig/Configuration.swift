@@ -8,6 +8,8 @@ public struct Configuration: Sendable {
     public var settings: Settings
     public var villages: [Village]
     public var projects: [ProjectConfiguration]
+    /// China's holiday calendar (`[calendar] file`); nil when none is configured.
+    public var holidayCalendar: HolidayCalendar? = nil
 
     public func project(code: String) -> ProjectConfiguration? { projects.first { $0.project.code == code } }
 }
@@ -44,6 +46,8 @@ public struct Settings: Sendable {
     public var scheduler: SchedulerSettings
     /// `[admin]`: the admin HTTP server (receipts, metrics, health, ledger API); nil when absent.
     public var admin: AdminSettings?
+    /// `[calendar]`: the holiday calendar file and the township's deadline policy.
+    public var calendar: CalendarSettings
 
     /// The gateway households' SMS go through (`[sms] gateway`), when one is named.
     public var smsGateway: SMSGatewaySettings? { sms.gateway.flatMap { gateways[$0] } }
@@ -58,6 +62,9 @@ public struct SMSSettings: Sendable {
     public var maxSegments: Int
     /// The name of the `[gateways.NAME]` households' SMS go through; nil when SMS is not set up.
     public var gateway: String?
+    /// Whole days SMS are held through (`quiet_days`, default holidays), until the quiet hours of
+    /// the next day that is not quiet end.
+    public var quietDays: QuietDays.Rule
 }
 
 /// One project as configured: the imported plan, its payees and how they must reconcile.
@@ -73,6 +80,9 @@ public struct ProjectConfiguration: Sendable {
     /// accepts (it is then a warning, not an error), with its explanation.
     public var tolerance: Money
     public var toleranceNote: String?
+    /// When its milestones fall due: its deadline policy (its file's `deadline_policy`, else the
+    /// township's) with the holiday calendar.
+    public var deadlines: DeadlineRule = .asWritten
 
     public var reconciliation: Reconciliation { Reconciliation(budget: project.budget.total, payees: payees) }
 

@@ -20,8 +20,8 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var keyPath: String
     public var message: String
     public var severity: Severity
-    /// Where in the file when a line number does not say it, printed instead of the line: a
-    /// sheet's cell (`殷官屯村!D14`). Nil for text files. `line` still orders the diagnostics.
+    /// The sheet and cell of a workbook (`殷官屯村!D14`), printed instead of the line (then the
+    /// sheet's row number, for sorting); nil for text files.
     public var place: String?
 
     public init(file: String, line: Int, keyPath: String, message: String, severity: Severity = .error, place: String? = nil) {

@@ -6,13 +6,16 @@ import Foundation
 /// Columns (English or the usual Chinese headings): `bank_reference` (交易流水号), `project_code`
 /// (项目编码), `payee_id` (户号/编号), `amount_yuan` (金额), `date` (日期: 2021-03-15, 2021/3/15 or
 /// 20210315), and optionally `status` (状态: 成功 / 失败 — failed transfers are not payments and are
-/// skipped). UTF-8 or GB18030. Every bad row is reported with its line; a file with any bad row
+/// skipped). UTF-8 or GB18030, or an Excel workbook (.xlsx) read like a workbook register. Every
+/// bad row is reported with its line (a workbook's: sheet and cell); a file with any bad row
 /// yields no entries at all.
 public enum LedgerFile {
     /// One payment read from the file, with the line it is on.
     public struct Row: Sendable, Hashable {
         public var line: Int
         public var entry: LedgerEntry
+        /// A workbook row's place (`代发结果!A14`); nil for CSV.
+        public var place: String?
     }
 
     /// Every problem of a refused file.
@@ -37,9 +40,10 @@ public enum LedgerFile {
         .init(key: "note", aliases: ["备注", "摘要"], required: false),
     ])
 
-    /// Reads `path` a row at a time; returns the rows, or every problem found.
-    public static func read(_ path: String) -> Result<Parsed, Rejected> {
-        var reader = RegisterReader(file: path, log: DiagnosticLog())
+    /// Reads `path` a row at a time (CSV, or an Excel workbook's `sheet`, else its first sheet);
+    /// returns the rows, or every problem found.
+    public static func read(_ path: String, sheet: String? = nil) -> Result<Parsed, Rejected> {
+        var reader = RegisterReader(file: path, log: DiagnosticLog(), sheet: sheet)
         guard reader.open(columns) else { return .failure(Rejected(diagnostics: reader.log.errors)) }
         let (statusField, referenceField, projectField) = (reader.field("status"), reader.field("bank_reference"), reader.field("project_code"))
         let (payeeField, amountField, dateField) = (reader.field("payee_id"), reader.field("amount_yuan"), reader.field("date"))
@@ -65,7 +69,8 @@ public enum LedgerFile {
             if date == nil { reader.error(row, dateField, "must be a date such as 2021-03-15, 2021/3/15 or 20210315 (got \"\(row[dateField])\")") }
             guard reader.log.errorCount == before, let reference, let project, let payee, let amount, let date else { continue }
             rows.append(Row(line: row.line, entry: LedgerEntry(projectCode: project, payeeID: payee, amount: amount, date: date,
-                                                               bankReference: reference)))
+                                                               bankReference: reference),
+                            place: reader.place(of: row)))
         }
         if reader.log.hasErrors { return .failure(Rejected(diagnostics: reader.log.errors)) }
         return .success(Parsed(rows: rows, skippedFailed: skipped))

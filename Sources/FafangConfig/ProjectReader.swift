@@ -7,6 +7,8 @@ enum ProjectReader {
     struct PayeeSource {
         var register: String
         var registerLine: Int
+        /// The sheet of a workbook register (`register_sheet`); nil for the first sheet.
+        var sheet: String?
         /// Defaults for household rows that leave rate or years empty.
         var defaultRate: Money?
         var defaultYears: Int?
@@ -17,6 +19,11 @@ enum ProjectReader {
         var payees: PayeeSource?
         var tolerance: Money
         var toleranceNote: String?
+        /// `deadline_policy`, when the file gives one (else the township's applies).
+        var deadlinePolicy: DeadlineRule.Policy?
+        /// Lines of `year` and `deadline_policy`, for the calendar's warnings.
+        var yearLine: Int
+        var deadlinePolicyLine: Int
     }
 
     /// `directory` is the project file's folder: its register path is relative to it.
@@ -36,6 +43,7 @@ enum ProjectReader {
         let year = root.int("year", range: 2000...2100)
         let purpose = root.string("purpose", required: false, allowEmpty: true) ?? ""
         let goals = root.strings("goals", required: false) ?? []
+        let deadlinePolicy = SettingsReader.choice(root, "deadline_policy", DeadlineRule.Policy.self)
 
         let budgetFields = root.table("budget")
         let total = budgetFields?.money("total_wan", wan: true)
@@ -55,6 +63,7 @@ enum ProjectReader {
                 payees = PayeeSource(
                     register: SettingsReader.resolve(register, against: directory),
                     registerLine: source.line(fields.keyPath("register")),
+                    sheet: fields.string("register_sheet", required: false),
                     defaultRate: fields.money("rate_yuan_per_mu", required: false),
                     defaultYears: fields.int("years", required: false, range: 1...99)
                 )
@@ -85,7 +94,8 @@ enum ProjectReader {
             budget: Budget(total: total, fiscal: fiscal, other: other),
             purpose: purpose, plan: plan, goals: goals, indicators: indicators
         )
-        return Result(project: project, payees: payees, tolerance: tolerance, toleranceNote: note)
+        return Result(project: project, payees: payees, tolerance: tolerance, toleranceNote: note, deadlinePolicy: deadlinePolicy,
+                      yearLine: source.line("year"), deadlinePolicyLine: source.line("deadline_policy"))
     }
 
     /// `[[plan]]` milestones: deadlines inside the budget year and rising, cumulative

@@ -1,9 +1,9 @@
 import FafangCore
 import Foundation
 
-/// Reads payee registers and bank files into Core types, a row at a time from a
-/// `RegisterRowSource` (CSV today), never holding the file whole. A row with any problem is
-/// reported with its line and left out whole; nothing is half-read.
+/// Reads payee registers and bank files (CSV, UTF-8 or GB18030, or an Excel workbook) into Core
+/// types, a row at a time from a `RegisterRowSource`. A row with any problem is reported with
+/// its line (a workbook's: sheet and cell) and left out whole; nothing is half-read.
 ///
 /// The problems of one file come out as when the file was read whole before its rows: a file
 /// unreadable partway reports that alone; rows with the wrong number of cells come first.
@@ -20,10 +20,14 @@ struct RegisterReader {
     private var shapeProblems: [Diagnostic] = []
     private var ended = false
 
+    /// The sheet of a workbook register (`[payees] register_sheet`); nil for the first sheet.
+    let sheet: String?
+
     /// - Parameter source: the rows to read (tests); nil opens `file` by its kind (`RegisterSources`).
-    init(file: String, log: DiagnosticLog, source: (any RegisterRowSource)? = nil) {
+    init(file: String, log: DiagnosticLog, sheet: String? = nil, source: (any RegisterRowSource)? = nil) {
         self.file = file
         self.log = log
+        self.sheet = sheet
         self.source = source
     }
 
@@ -46,7 +50,7 @@ struct RegisterReader {
     mutating func open(_ columns: RegisterColumns) -> Bool {
         mark = log.entries.count
         do {
-            if source == nil { source = try RegisterSources.open(file) }
+            if source == nil { source = try RegisterSources.open(file, sheet: sheet, columns: columns) }
             guard let first = try source?.next() else {
                 log.error(file, 1, "", "no header row")
                 failed = true
@@ -91,6 +95,11 @@ struct RegisterReader {
                 ended = true
                 return nil
             }
+            // A source's own findings about the row (a workbook's value under no heading) come
+            // first with the rows of the wrong width, as when the file was read before its rows.
+            shapeProblems += row.problems.map {
+                Diagnostic(file: file, line: row.line, keyPath: "", message: $0.message, place: $0.place)
+            }
             guard row.cells.count == header.count else {
                 shapeProblems.append(Diagnostic(file: file, line: row.line, keyPath: "",
                                                 message: "has \(row.cells.count) fields, the header has \(header.count)",
@@ -105,10 +114,14 @@ struct RegisterReader {
     private mutating func fail(_ error: RegisterSourceError) {
         log.truncate(to: mark)
         shapeProblems = []
-        log.error(file, error.line, "", error.message)
+        log.error(file, error.line, error.keyPath, error.message, place: error.place)
         failed = true
         source = nil
     }
+
+    /// How a diagnostic about the whole row names it (a workbook's first column: `代发结果!A3`);
+    /// nil for text files, named by line.
+    func place(of cells: Cells) -> String? { source?.place(line: cells.line, column: nil) }
 
     mutating func error(_ cells: Cells, _ field: Field, _ message: String) {
         log.error(file, cells.line, field.key, message, place: source?.place(line: cells.line, column: field.position))

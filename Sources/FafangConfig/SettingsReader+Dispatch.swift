@@ -50,6 +50,7 @@ extension SettingsReader {
         if let value = fields.int("slight_behind_percent", required: false, range: 0...100) { settings.slightThreshold = .whole(Int64(value)) }
         if let value = fields.bool("in_progress_notice", required: false) { settings.inProgressNotice = value }
         if let value = fields.int("in_progress_delay_days", required: false, range: 0...365) { settings.inProgressDelayDays = value }
+        if let unit = choice(fields, "approach_days_unit", SchedulerSettings.DayUnit.self) { settings.approachDaysUnit = unit }
         return settings
     }
 

@@ -15,6 +15,7 @@ enum SettingsReader {
         let dispatchTable = root.table("dispatch", required: false)
         let schedulerTable = root.table("scheduler", required: false)
         let adminTable = root.table("admin", required: false)
+        let calendarTable = root.table("calendar", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -59,6 +60,7 @@ enum SettingsReader {
         }
         let maxSegments = sms?.int("max_segments", range: 1...10)
         let smsGateway = sms?.string("gateway", required: false)
+        let quietDays = sms.flatMap { choice($0, "quiet_days", QuietDays.Rule.self) }
         sms?.finish()
 
         var endpoints: [String: Endpoint] = [:]
@@ -72,6 +74,7 @@ enum SettingsReader {
         let dispatch = readDispatch(dispatchTable)
         let scheduler = readScheduler(schedulerTable)
         let admin = readAdmin(adminTable, directory: directory)
+        let calendar = readCalendar(calendarTable, directory: directory)
         let gateways = readGateways(gatewaysTable, directory: directory, signature: signature ?? "")
         for name in gateways.keys.sorted() where endpointsTable?.table.contains(key: name) == true {
             gatewaysTable?.error(name, "the name is also an endpoint ([endpoints.\(name)]): gateways and endpoints share one namespace")
@@ -93,13 +96,14 @@ enum SettingsReader {
             villagesRegister: villages ?? resolve("payees/villages.csv", against: directory),
             ledgerInbox: inbox ?? ((state ?? resolve("state", against: directory)) as NSString).appendingPathComponent("inbox"),
             sms: SMSSettings(signature: signature ?? "", quietHours: quiet ?? QuietHours(start: 21 * 60, end: 8 * 60),
-                             maxSegments: maxSegments ?? 1, gateway: smsGateway),
+                             maxSegments: maxSegments ?? 1, gateway: smsGateway, quietDays: quietDays ?? .holidays),
             endpoints: endpoints,
             delivery: delivery,
             gateways: gateways,
             dispatch: dispatch,
             scheduler: scheduler,
-            admin: admin
+            admin: admin,
+            calendar: calendar
         )
     }
 

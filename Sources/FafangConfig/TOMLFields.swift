@@ -13,6 +13,10 @@ final class TOMLSource {
     init?(file: String, text: String, report: ReportBox) {
         self.file = file
         self.report = report
+        if let line = TOMLHeaderCheck.firstBadHeader(in: text) {
+            report.log.error(file, line, "", "TOML syntax: a table header must start with a key (a letter, digit, _ or -, or a quoted key)")
+            return nil
+        }
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {

@@ -1,22 +1,26 @@
 /// Where a project stands against its plan on a given day: each milestone with its cumulative
-/// target in money and the days left until it.
+/// target in money, the day it falls due and the days left until then.
 public struct PlanSchedule: Hashable, Sendable {
     /// One milestone as seen on `asOf`.
     public struct Line: Hashable, Sendable {
         public var milestone: Milestone
-        /// The cumulative amount due by the end of the deadline, exact to the fen.
+        /// The day it falls due under the project's deadline policy: the deadline as written, or
+        /// the next working day when that is a day off.
+        public var due: CivilDate
+        /// The cumulative amount due by the end of the due day, exact to the fen.
         public var target: Money
-        /// Days from `asOf` to the deadline: 0 on the deadline itself, negative once passed.
+        /// Days from `asOf` to the due day: 0 on that day itself, negative once passed.
         public var daysLeft: Int
     }
 
     public var asOf: CivilDate
     public var lines: [Line]
 
-    public init(project: Project, asOf: CivilDate) {
+    public init(project: Project, asOf: CivilDate, deadlines: DeadlineRule = .asWritten) {
         self.asOf = asOf
         self.lines = project.plan.map { milestone in
-            Line(milestone: milestone, target: project.target(of: milestone), daysLeft: asOf.days(until: milestone.deadline))
+            let due = deadlines.due(of: milestone)
+            return Line(milestone: milestone, due: due, target: project.target(of: milestone), daysLeft: asOf.days(until: due))
         }
     }
 

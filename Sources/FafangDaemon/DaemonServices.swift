@@ -5,59 +5,36 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the dispatcher until shutdown; on SIGTERM it finishes the batches in flight (sends are
-/// not cut off) and returns, leaving the rest pending for the next start.
+/// Runs the dispatcher until shutdown; on SIGTERM it stops claiming, finishes the sends already
+/// claimed (they are not cut off) and writes their results, leaving the rest pending for the
+/// next start.
 ///
-/// Two lanes run side by side, each claiming and sending its share of a batch: while one lane's
-/// sends are in flight, the other writes its results and claims the next (the store takes one
-/// writer at a time, so a single lane leaves the network idle while it writes).
-///
-/// When nothing is due, lane 0 sleeps until the next message falls due (at most
-/// `maximumIdleSeconds` of real time), or until the scheduler or the inbox wakes it; the other
-/// lanes sleep until lane 0 finds work again. No polling while idle.
+/// While messages are due it drains them (`Dispatcher.drain`: senders and the writer side by
+/// side); when nothing is due it sleeps until the next message falls due (at most
+/// `maximumIdleSeconds` of real time), or until the scheduler or the inbox wakes it. No polling
+/// while idle.
 public struct DispatcherService: Service {
     let dispatcher: Dispatcher<DaemonClock>
     let clock: DaemonClock
     let wake: WakeSignal
     let logger: Logger
     let maximumIdleSeconds: Double
-    let lanes: Int
 
     public init(dispatcher: Dispatcher<DaemonClock>, clock: DaemonClock, wake: WakeSignal = WakeSignal(), logger: Logger,
-                maximumIdleSeconds: Double = 30, lanes: Int = 2) {
+                maximumIdleSeconds: Double = 30) {
         self.dispatcher = dispatcher
         self.clock = clock
         self.wake = wake
         self.logger = logger
         self.maximumIdleSeconds = maximumIdleSeconds
-        self.lanes = max(1, lanes)
     }
 
     public func run() async throws {
-        // Lane 0 wakes each other lane when it finds work (one waiter per signal).
-        let followers = (1..<lanes).map { _ in WakeSignal() }
-        await withTaskGroup(of: Void.self) { group in
-            for lane in 0..<lanes {
-                group.addTask { await runLane(lane, followers: followers) }
-            }
-        }
-        logger.info("dispatcher drained")
-    }
-
-    private func runLane(_ lane: Int, followers: [WakeSignal]) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let claimed: Int
             do {
-                claimed = try await dispatcher.runOnce(lane: lane, of: lanes)
+                try await dispatcher.drain(stopClaiming: { Task.isShuttingDownGracefully || Task.isCancelled })
             } catch {
-                logger.error("dispatch round failed", metadata: ["error": "\(error)", "dispatch.lane": "\(lane)"])
-                claimed = 0
-            }
-            if lane == 0, claimed > 0 { for follower in followers { follower.signal() } }
-            guard claimed == 0 else { continue }
-            if lane > 0 {
-                await cancelWhenGracefulShutdown { await followers[lane - 1].wait(timeout: .seconds(Int64(maximumIdleSeconds))) }
-                continue
+                logger.error("dispatch failed; trying again when woken", metadata: ["error": "\(error)"])
             }
             // Real seconds until the next due message, from the daemon clock's virtual time.
             let next = (try? await dispatcher.store.nextDue()) ?? nil
@@ -65,6 +42,7 @@ public struct DispatcherService: Service {
             let realWait = min(maximumIdleSeconds, max(0.01, virtualWait / clock.rate))
             await cancelWhenGracefulShutdown { await wake.wait(timeout: .milliseconds(Int(realWait * 1000))) }
         }
+        logger.info("dispatcher drained")
     }
 }
 

@@ -1,31 +1,37 @@
 import FafangCore
 import Foundation
 
-/// Whether a claimed message may go now, without I/O: quiet hours hold SMS, a robot over its
+/// Whether a claimed message may go now, without I/O: quiet hours and quiet days (holidays, and
+/// where configured weekends) hold SMS, a robot over its
 /// per-minute limit and a phone over its daily budget wait. The limits' windows are rebuilt from
 /// the store's recent attempts when the dispatcher starts, so a restart does not reset them.
 public struct DispatchPolicy: Sendable {
     public var settings: DispatchSettings
     public var quietHours: QuietHours
+    /// Whole days SMS wait through (`[sms] quiet_days`); webhooks are not held by them.
+    public var quietDays: QuietDays
     public var zone: TimeZone
     /// Gateways that are group robots (DingTalk, WeCom, Feishu): the per-minute limit applies to these.
     public var robots: Set<String>
     private var robotLimiter: RateLimiter
     private var smsLimiter: RateLimiter
 
-    public init(settings: DispatchSettings, quietHours: QuietHours, zone: TimeZone, robots: Set<String>) {
+    public init(settings: DispatchSettings, quietHours: QuietHours, quietDays: QuietDays = .none, zone: TimeZone, robots: Set<String>) {
         self.settings = settings
         self.robots = robots
         self.quietHours = quietHours
+        self.quietDays = quietDays
         self.zone = zone
         robotLimiter = RateLimiter(limit: settings.robotPerMinute, window: 60)
         smsLimiter = RateLimiter(limit: settings.smsPerPhonePerDay, window: 86_400)
     }
 
     /// The same windows under new settings (a reload): what was sent still counts.
-    public mutating func adopt(settings: DispatchSettings, quietHours: QuietHours, zone: TimeZone, robots: Set<String>) {
+    public mutating func adopt(settings: DispatchSettings, quietHours: QuietHours, quietDays: QuietDays = .none, zone: TimeZone,
+                               robots: Set<String>) {
         self.settings = settings
         self.quietHours = quietHours
+        self.quietDays = quietDays
         self.zone = zone
         self.robots = robots
         robotLimiter.limit = max(1, settings.robotPerMinute)
@@ -47,13 +53,14 @@ public struct DispatchPolicy: Sendable {
         case hold(until: Date, reason: String)
     }
 
-    /// Quiet hours hold SMS; a robot over its limit a minute, or a phone over its daily budget,
-    /// waits. Takes a rate-limit slot when it answers `.send`. A retry (`firstAttempt` false)
+    /// Quiet hours and quiet days hold SMS (a message due on a holiday waits until the quiet
+    /// hours of the next day that is not quiet end); a robot over its limit a minute, or a phone
+    /// over its daily budget, waits. Takes a rate-limit slot when it answers `.send`. A retry (`firstAttempt` false)
     /// uses no slot of the phone's budget: the person has not received the message yet.
     public mutating func gate(channel: Channel, gateway: String, recipient: String, firstAttempt: Bool = true, now: Date) -> Gate {
         if channel == .sms {
-            let allowed = quietHours.nextAllowed(after: now, in: zone)
-            if allowed > now { return .hold(until: allowed, reason: "quiet hours \(quietHours)") }
+            let allowed = quietDays.nextAllowed(after: now, quietHours: quietHours, in: zone)
+            if allowed.at > now { return .hold(until: allowed.at, reason: allowed.reason ?? "quiet hours \(quietHours)") }
             if firstAttempt, !smsLimiter.take(recipient, now: now) {
                 return .hold(until: smsLimiter.nextAllowed(for: recipient, now: now), reason: "daily SMS budget of this phone used")
             }

@@ -59,50 +59,106 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
         self.policy = Mutex(nil)
     }
 
-    /// Claims one batch (and any probe due) and sends it; returns how many messages were claimed
-    /// (0: nothing due).
-    ///
-    /// With `lanes` above 1 this is one of that many rounds run side by side (`DispatcherService`
-    /// runs two, so that one lane's sends are in flight while the other writes its results and
-    /// claims): each takes its share of `batch_size` and `concurrency`, and only lane 0 probes
-    /// paused gateways.
+    /// Claims one batch (and any probe due), sends it and writes every result; returns how many
+    /// messages were claimed (0: nothing due). `drain` with one claim.
     @discardableResult
-    public func runOnce(lane: Int = 0, of lanes: Int = 1) async throws -> Int {
-        let current = runtime()
-        try await prepare(current)
-        let now = clock.now
-        let share = max(1, lanes)
-        let limit = max(1, current.settings.batchSize / share)
-        let concurrency = max(1, current.settings.concurrency / share)
-        var messages = try await store.claim(limit: limit, owner: owner, now: now, lease: current.settings.leaseSeconds)
-        if lane == 0 { messages += try await claimProbes(current, now: now) }
-        guard !messages.isEmpty else { return 0 }
-        let groups = Self.groups(messages, gateways: current.gateways)
+    public func runOnce() async throws -> Int {
+        try await drain(claims: 1)
+    }
+
+    /// Claims, sends and writes until nothing is due and nothing is in flight; returns how many
+    /// messages were claimed (0: nothing due).
+    ///
+    /// A pipeline, not rounds: `concurrency` senders each take the next claimed group as soon as
+    /// their previous send is done, while this task writes what has finished since its last write
+    /// (one transaction, once half of `concurrency` or everything outstanding is done) and claims
+    /// more when fewer than half of `batch_size` are in flight. The network never waits for the
+    /// database, nor the database for the slowest send.
+    ///
+    /// - Parameters:
+    ///   - claims: at most this many claims (tests: one batch at a time).
+    ///   - stopClaiming: checked before each claim (shutdown): what was claimed is still sent and written.
+    @discardableResult
+    public func drain(claims: Int = .max, stopClaiming: @escaping @Sendable () -> Bool = { false }) async throws -> Int {
+        let first = runtime()
+        try await prepare(first)
+        let feed = SendFeed<Dispatch>()
         let round = Round()
+        let bell = WakeSignal()
+        var claimError: Error?
+        var claimedTotal = 0
         await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for messages in groups {
-                if running >= concurrency {
-                    await group.next()
-                    running -= 1
+            for _ in 0..<max(1, first.settings.concurrency) {
+                group.addTask {
+                    while let next = await feed.next() {
+                        await self.process(next.messages, runtime: next.runtime, into: round)
+                        round.finished(next.messages.count)
+                        bell.signal()
+                    }
                 }
-                group.addTask { await self.process(messages, runtime: current, into: round) }
-                running += 1
             }
+            var claimsLeft = claims
+            // Claimed and not yet written; of those, finished (their completions in `unwritten`).
+            var outstanding = 0
+            var unwritten: [Completion] = []
+            var unwrittenFinished = 0
+            var exhausted = false
+            // A transaction per finished send would rewrite the same pages again and again: write
+            // once half the senders' worth is done, or everything outstanding is.
+            let writeAtLeast = max(1, first.settings.concurrency / 2)
+            while true {
+                let done = round.take()
+                unwritten += done.completions
+                unwrittenFinished += done.finished
+                var wrote = false
+                if unwrittenFinished > 0, unwrittenFinished == outstanding || unwritten.count >= writeAtLeast {
+                    if !unwritten.isEmpty { await flush(unwritten, runtime: runtime()) }
+                    outstanding -= unwrittenFinished
+                    unwritten = []
+                    unwrittenFinished = 0
+                    wrote = true
+                }
+                let current = runtime()
+                let batch = max(1, current.settings.batchSize)
+                let inFlight = outstanding - unwrittenFinished
+                var claimed = 0
+                if !exhausted, claimsLeft > 0, inFlight <= batch / 2, !stopClaiming() {
+                    do {
+                        try await prepare(current)
+                        let now = clock.now
+                        var messages = try await store.claim(limit: batch - inFlight, owner: owner, now: now,
+                                                             lease: current.settings.leaseSeconds)
+                        messages += try await claimProbes(current, now: now)
+                        claimsLeft -= 1
+                        claimed = messages.count
+                        claimedTotal += claimed
+                        outstanding += claimed
+                        // Nothing more is due now; what is in flight still finishes.
+                        if messages.isEmpty { exhausted = true }
+                        feed.push(Self.groups(messages, gateways: current.gateways).map { Dispatch(messages: $0, runtime: current) })
+                    } catch {
+                        claimError = error
+                        exhausted = true
+                    }
+                }
+                if outstanding == 0, exhausted || claimsLeft == 0 || stopClaiming() { break }
+                if claimed == 0, !wrote { await bell.wait() }
+            }
+            feed.finish()
         }
-        await flush(round, runtime: current)
-        return messages.count
+        if let claimError { throw claimError }
+        return claimedTotal
     }
 
     /// Reads the rate-limit windows and the gateways' health from the store the first time, and
     /// takes the runtime's settings every time (a reload may have changed them).
     private func prepare(_ current: DispatchRuntime) async throws {
         if policy.withLock({ $0 == nil }) {
-            var fresh = DispatchPolicy(settings: current.settings, quietHours: current.quietHours, zone: current.zone, robots: current.robots)
+            var fresh = DispatchPolicy(settings: current.settings, quietHours: current.quietHours, quietDays: current.quietDays, zone: current.zone, robots: current.robots)
             fresh.seed(try await store.recentAttempts(since: clock.now.addingTimeInterval(-86_400)))
             policy.withLock { if $0 == nil { $0 = fresh } }
         }
-        policy.withLock { $0?.adopt(settings: current.settings, quietHours: current.quietHours, zone: current.zone, robots: current.robots) }
+        policy.withLock { $0?.adopt(settings: current.settings, quietHours: current.quietHours, quietDays: current.quietDays, zone: current.zone, robots: current.robots) }
         if health.withLock({ $0 == nil }) {
             let known = try await store.gatewayHealth()
             health.withLock { if $0 == nil { $0 = Dictionary(known.map { ($0.name, $0) }) { $1 } } }
@@ -277,8 +333,8 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     /// Writes a round's transitions in one transaction (a message that moved meanwhile, e.g. a
     /// report overtook its result, has its event applied again to what it now is), then logs,
     /// counts, tells the office of dead messages and notes each gateway's health.
-    private func flush(_ round: Round, runtime current: DispatchRuntime) async {
-        var pending = round.all.filter { if case .persist = $0.action { true } else { false } }
+    private func flush(_ completions: [Completion], runtime current: DispatchRuntime) async {
+        var pending = completions.filter { if case .persist = $0.action { true } else { false } }
         var written: [Completion] = []
         for _ in 0..<3 where !pending.isEmpty {
             let changes = pending.map { MessageChange(from: $0.before, to: $0.after, attempt: $0.attempt) }
@@ -307,7 +363,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             log(completion)
             if case let .persist(.dead(reason)) = completion.action { deadMessages.append((completion.after, reason)) }
         }
-        for completion in round.all {
+        for completion in completions {
             if let verdict = completion.verdict { verdicts[completion.before.gateway, default: []].append(verdict) }
         }
         for (gateway, list) in verdicts.sorted(by: { $0.key < $1.key }) { await noteHealth(gateway: gateway, verdicts: list, rules: current.settings.health) }
@@ -354,7 +410,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     /// itself (the gateway answered); it failed if every one was a retryable failure.
     private func noteHealth(gateway: String, verdicts: [DeliveryVerdict], rules: HealthRules) async {
         let now = clock.now
-        // Read, decided and kept under one lock: two lanes may report on one gateway at once.
+        // Read, decided and kept under one lock: the pipeline and an operator may act on one gateway at once.
         let (record, changed, action) = health.withLock { known -> (GatewayHealth, Bool, GatewayHealth.Action) in
             var record = known?[gateway] ?? GatewayHealth(name: gateway)
             let before = record
@@ -410,6 +466,8 @@ public struct DispatchRuntime: Sendable {
     public var gateways: [String: any Gateway]
     public var settings: DispatchSettings
     public var quietHours: QuietHours
+    /// Holidays (and where configured weekends) that hold SMS.
+    public var quietDays: QuietDays = .none
     public var zone: TimeZone
     /// Group robots (DingTalk, WeCom, Feishu): the per-minute limit applies to these.
     public var robots: Set<String>
@@ -444,10 +502,26 @@ struct Completion: Sendable {
     var verdict: DeliveryVerdict?
 }
 
-/// The completions of one round, gathered from its concurrent sends.
-final class Round: Sendable {
-    private let completions = Mutex<[Completion]>([])
+/// Claimed messages that go in one request, with the runtime they were claimed under.
+struct Dispatch: Sendable {
+    var messages: [OutboxMessage]
+    var runtime: DispatchRuntime
+}
 
-    func add(_ completion: Completion) { completions.withLock { $0.append(completion) } }
-    var all: [Completion] { completions.withLock { $0 } }
+/// Completions gathered from the concurrent sends until the writer takes them.
+final class Round: Sendable {
+    private let state = Mutex<(completions: [Completion], finished: Int)>(([], 0))
+
+    func add(_ completion: Completion) { state.withLock { $0.completions.append(completion) } }
+
+    /// A claimed group of `count` messages is done (its completions added).
+    func finished(_ count: Int) { state.withLock { $0.finished += count } }
+
+    /// What was added, and how many claimed messages finished, since the last take.
+    func take() -> (completions: [Completion], finished: Int) {
+        state.withLock { state in
+            defer { state = ([], 0) }
+            return state
+        }
+    }
 }

@@ -67,6 +67,9 @@ public struct EventRouter: Sendable {
 
     private func route(_ event: DueEvent, configuration: Configuration, settings: TemplateContext.Settings, index: Index,
                        now: Date, problems: inout [String]) -> [OutboxItem] {
+        if event.kind == .calendarUncovered {
+            return routeCalendarAlert(event, configuration: configuration, settings: settings, now: now, problems: &problems)
+        }
         guard let configured = configuration.project(code: event.projectCode) else {
             problems.append("project \(event.projectCode) is not in the configuration")
             return []

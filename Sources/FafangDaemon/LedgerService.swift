@@ -36,10 +36,11 @@ public struct LedgerService: Sendable {
         return result
     }
 
-    /// Imports a CSV file: all of it, or (on any problem) none of it.
-    public func importFile(_ path: String, configuration: Configuration, now: Date) async -> ImportOutcome {
+    /// Imports a CSV file or an Excel workbook (`sheet`, else its first): all of it, or (on any
+    /// problem) none of it.
+    public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date) async -> ImportOutcome {
         let parsed: LedgerFile.Parsed
-        switch LedgerFile.read(path) {
+        switch LedgerFile.read(path, sheet: sheet) {
         case let .failure(rejected): return .rejected(rejected.diagnostics)
         case let .success(value): parsed = value
         }
@@ -50,14 +51,14 @@ public struct LedgerService: Sendable {
         } catch let rejection as LedgerRejection {
             return .rejected(rejection.problems.map {
                 let row = parsed.rows[$0.index]
-                return Diagnostic(file: path, line: row.line, keyPath: "", message: $0.message)
+                return Diagnostic(file: path, line: row.line, keyPath: "", message: $0.message, place: row.place)
             })
         } catch {
             return .rejected([Diagnostic(file: path, line: 0, keyPath: "", message: "could not record: \(error)")])
         }
     }
 
-    /// Imports every `*.csv` in `directory` once: a recorded file moves to `done/`, a refused one
+    /// Imports every `*.csv` and `*.xlsx` (first sheet) in `directory` once: a recorded file moves to `done/`, a refused one
     /// to `rejected/` beside a `NAME.reason.txt` listing its problems. Files being written
     /// (names starting with `.`) are left alone. Returns the names processed.
     @discardableResult
@@ -65,7 +66,7 @@ public struct LedgerService: Sendable {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return [] }
         var processed: [String] = []
-        for name in names.sorted() where name.lowercased().hasSuffix(".csv") && !name.hasPrefix(".") {
+        for name in names.sorted() where Self.isInboxFile(name) {
             let path = (directory as NSString).appendingPathComponent(name)
             let outcome = await importFile(path, configuration: configuration, now: now)
             let target: String
@@ -94,5 +95,13 @@ public struct LedgerService: Sendable {
             processed.append(name)
         }
         return processed
+    }
+
+    /// A bank batch file the inbox takes: CSV or a workbook, not one being written (`.name`) nor
+    /// Excel's lock file (`~$name.xlsx`).
+    static func isInboxFile(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        guard !name.hasPrefix("."), !name.hasPrefix("~$") else { return false }
+        return lower.hasSuffix(".csv") || OfficeFile.kind(of: lower) == .workbook
     }
 }

@@ -27,8 +27,10 @@ public struct Runtime: Sendable {
         let settings = configuration.settings
         var dispatchSettings = settings.dispatch
         dispatchSettings.leaseSeconds *= clockRate
-        dispatch = DispatchRuntime(gateways: gateways, settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
-                                   robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name)))
+        var dispatch = DispatchRuntime(gateways: gateways, settings: dispatchSettings, quietHours: settings.sms.quietHours, zone: settings.timeZone,
+                                       robots: Set(settings.endpoints.values.filter(\.kind.isRobot).map(\.name)))
+        dispatch.quietDays = QuietDays(rule: settings.sms.quietDays, calendar: configuration.holidayCalendar ?? .weekOnly)
+        self.dispatch = dispatch
     }
 
     /// A runtime, or every problem that keeps one from being built.

@@ -14,6 +14,9 @@ import ServiceLifecycle
 ///
 /// Events some of whose messages could not be made are routed again at the first tick and after
 /// every change of the runtime (a reload): once the configuration is fixed, they go out.
+///
+/// Besides the projects' events, a tick tells the office of a year the holiday calendar lacks
+/// (`CalendarCoverage`: each December for the next year), once per year like any other event.
 public actor SchedulerService: Service {
     /// Turns events into the messages they mean (one per recipient and channel), given the
     /// runtime and what was paid so far.
@@ -69,9 +72,13 @@ public actor SchedulerService: Service {
             try await reroute(current, ledger: state.ledger, now: now)
             routedWith = current.generation
         }
-        let projects = current.configuration.projects.map { ScheduledProject(project: $0.project, payees: $0.payees) }
-        let events = Scheduler.dueEvents(projects: projects, ledger: state.ledger, emitted: state.emitted,
+        let projects = current.configuration.projects.map { ScheduledProject(project: $0.project, payees: $0.payees, deadlines: $0.deadlines) }
+        var events = Scheduler.dueEvents(projects: projects, ledger: state.ledger, emitted: state.emitted,
                                          settings: current.configuration.settings.scheduler)
+        // A year missing from the holiday calendar: the office is told (only when one is configured).
+        if let calendar = current.configuration.holidayCalendar {
+            events += CalendarCoverage.dueEvents(calendar: calendar, today: today, emitted: state.emitted)
+        }
         // Payments told are dropped from the view at the end, also when a chunk failed.
         var told = Set<String>()
         defer {

@@ -21,23 +21,29 @@ public final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Returns at once if signalled since the last wait, else at the next `signal()`. One waiter
+    /// at a time: a second one replaces (and resumes) the first.
+    public func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.pending {
+                    state.pending = false
+                    return true
+                }
+                if let old = state.waiter { old.resume() }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
     /// Returns after `signal()`, after `timeout` (real time), or on cancellation, whichever is first.
     public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
                 await withTaskCancellationHandler {
-                    await withCheckedContinuation { continuation in
-                        let resumeNow = state.withLock { state -> Bool in
-                            if state.pending {
-                                state.pending = false
-                                return true
-                            }
-                            if let old = state.waiter { old.resume() }
-                            state.waiter = continuation
-                            return false
-                        }
-                        if resumeNow { continuation.resume() }
-                    }
+                    await wait()
                 } onCancel: { [self] in
                     signalWaiterOnly()
                 }

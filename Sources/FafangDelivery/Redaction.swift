@@ -24,6 +24,8 @@ public enum Redaction {
 
     /// Masks digit runs (phones, cards, IDs) and any URL query in free text.
     public static func text(_ text: String) -> String {
+        // Most text (every attempt's detail) holds no URL: spare it the split and join.
+        guard text.utf8.firstRange(of: "://".utf8) != nil else { return Mask.digitRuns(in: text) }
         var words: [String] = []
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
             if word.utf8.firstRange(of: "://".utf8) != nil { words.append(url(String(word))) } else { words.append(String(word)) }

@@ -12,26 +12,26 @@ enum OutboxRows {
         created_at, updated_at
         """
 
-    /// A row of `outbox` as a message; a row of a kind, channel or state this version does not
-    /// know is an error naming it.
+    /// A row of `outbox` (its columns in `columns` order) as a message; a row of a kind, channel
+    /// or state this version does not know is an error naming it. Read by position: by name,
+    /// each of the 22 columns is a search of the row's names.
     static func message(_ row: Row) throws -> OutboxMessage {
-        let kindText: String = row["kind"]
-        let channelText: String = row["channel"]
-        let stateText: String = row["state"]
+        let kindText: String = row[3]
+        let channelText: String = row[5]
+        let stateText: String = row[13]
         guard let kind = DueEvent.Kind(rawValue: kindText), let channel = Channel(rawValue: channelText),
               let state = MessageState(rawValue: stateText)
         else {
-            throw StoreError(message: "outbox row \(row["id"] as Int64? ?? 0) has an unknown kind, channel or state (\(kindText), \(channelText), \(stateText))")
+            throw StoreError(message: "outbox row \(row[0] as Int64? ?? 0) has an unknown kind, channel or state (\(kindText), \(channelText), \(stateText))")
         }
-        let nextAttemptAt: Date = row["next_attempt_at"]
-        let item = OutboxItem(idempotencyKey: row["idempotency_key"], eventKey: row["event_key"], kind: kind, projectCode: row["project_code"],
-                              channel: channel, gateway: row["gateway"], recipient: row["recipient"], village: row["village"],
-                              payeeID: row["payee_id"], text: row["text"], title: row["title"],
-                              templateParameters: parameters(row["template_parameters"]), notBefore: nextAttemptAt)
-        return OutboxMessage(id: row["id"], item: item, state: state, attempts: row["attempts"], nextAttemptAt: nextAttemptAt,
-                             leaseOwner: row["lease_owner"], leaseExpiresAt: row["lease_expires_at"],
-                             gatewayReference: row["gateway_reference"], lastError: row["last_error"],
-                             createdAt: row["created_at"], updatedAt: row["updated_at"])
+        let nextAttemptAt: Date = row[15]
+        let item = OutboxItem(idempotencyKey: row[1], eventKey: row[2], kind: kind, projectCode: row[4],
+                              channel: channel, gateway: row[6], recipient: row[7], village: row[8],
+                              payeeID: row[9], text: row[10], title: row[11],
+                              templateParameters: parameters(row[12]), notBefore: nextAttemptAt)
+        return OutboxMessage(id: row[0], item: item, state: state, attempts: row[14], nextAttemptAt: nextAttemptAt,
+                             leaseOwner: row[16], leaseExpiresAt: row[17], gatewayReference: row[18], lastError: row[19],
+                             createdAt: row[20], updatedAt: row[21])
     }
 
     static func messages(_ statement: Statement, arguments: StatementArguments) throws -> [OutboxMessage] {

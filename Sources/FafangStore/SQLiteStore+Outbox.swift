@@ -56,13 +56,25 @@ extension SQLiteStore {
 
     public func claim(limit: Int, owner: String, now: Date, lease: TimeInterval) async throws -> [OutboxMessage] {
         try await writer.write { db in
-            // MessageLifecycle.isClaimable, as SQL.
+            // MessageLifecycle.isClaimable, as SQL: due pending rows, and rows whose lease expired.
+            // Each half walks `outbox_due` in due order and stops at the limit; one OR over both
+            // would gather every due row and sort them all (11.6 ms per claim of 250 with 20,000
+            // due, against 0.8 ms).
             let messages = try OutboxRows.messages(db, sql: """
                 UPDATE outbox SET state = 'sending', lease_owner = :owner, lease_expires_at = :expires, updated_at = :now
                 WHERE id IN (
-                    SELECT id FROM outbox
-                    WHERE ((state = 'pending' AND next_attempt_at <= :now) OR (state = 'sending' AND lease_expires_at <= :now))
-                      AND gateway NOT IN (SELECT name FROM gateway_state WHERE paused)
+                    SELECT id FROM (
+                        SELECT id, next_attempt_at FROM (
+                            SELECT id, next_attempt_at FROM outbox
+                            WHERE state = 'pending' AND next_attempt_at <= :now
+                              AND gateway NOT IN (SELECT name FROM gateway_state WHERE paused)
+                            ORDER BY next_attempt_at, id LIMIT :limit)
+                        UNION ALL
+                        SELECT id, next_attempt_at FROM (
+                            SELECT id, next_attempt_at FROM outbox
+                            WHERE state = 'sending' AND lease_expires_at <= :now
+                              AND gateway NOT IN (SELECT name FROM gateway_state WHERE paused)
+                            ORDER BY next_attempt_at, id LIMIT :limit))
                     ORDER BY next_attempt_at, id LIMIT :limit)
                 RETURNING \(OutboxRows.columns)
                 """, arguments: ["owner": owner, "expires": StoredDate(now.addingTimeInterval(lease)), "now": StoredDate(now), "limit": limit])
@@ -115,19 +127,20 @@ extension SQLiteStore {
         let message = change.message
         // A reference is only ever set, never cleared: leaving it out of SET when there is none
         // spares SQLite rewriting its index entry.
-        let reference = message.gatewayReference.map { _ in ", gateway_reference = :reference" } ?? ""
+        let reference = message.gatewayReference == nil ? "" : ", gateway_reference = ?"
+        // Positional arguments: GRDB resolves each named one by searching the statement's names.
         let statement = try db.cachedStatement(sql: """
-            UPDATE outbox SET state = :state, attempts = :attempts, next_attempt_at = :next, lease_owner = :owner,
-                lease_expires_at = :expires, last_error = :error, updated_at = :now\(reference)
-            WHERE id = :id AND state = :expectedState AND lease_owner IS :expectedOwner
+            UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, lease_owner = ?,
+                lease_expires_at = ?, last_error = ?, updated_at = ?\(reference)
+            WHERE id = ? AND state = ? AND lease_owner IS ?
             """)
-        var arguments: StatementArguments = [
-            "state": message.state.rawValue, "attempts": message.attempts, "next": StoredDate(message.nextAttemptAt),
-            "owner": message.leaseOwner, "expires": message.leaseExpiresAt.map(StoredDate.init), "error": message.lastError,
-            "now": StoredDate(message.updatedAt), "id": message.id, "expectedState": change.expected.state.rawValue,
-            "expectedOwner": change.expected.leaseOwner,
+        var values: [(any DatabaseValueConvertible)?] = [
+            message.state.rawValue, message.attempts, StoredDate(message.nextAttemptAt), message.leaseOwner,
+            message.leaseExpiresAt.map(StoredDate.init), message.lastError, StoredDate(message.updatedAt),
         ]
-        if let value = message.gatewayReference { _ = arguments.append(contentsOf: ["reference": value]) }
+        if let value = message.gatewayReference { values.append(value) }
+        values += [message.id, change.expected.state.rawValue, change.expected.leaseOwner]
+        let arguments = StatementArguments(values)
         try statement.execute(arguments: arguments)
         guard db.changesCount > 0 else {
             return try OutboxRows.messages(db, sql: "SELECT \(OutboxRows.columns) FROM outbox WHERE id = ?", arguments: [message.id]).first

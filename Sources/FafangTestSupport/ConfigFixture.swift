@@ -136,6 +136,18 @@ public struct ConfigFixture: Sendable {
         """)
     }
 
+    /// Everything the daemon sends goes to the loopback server at `baseURL`: households' SMS
+    /// (`/sms`, through `addSMSGateway`), the office's alerts (`/office`) and the village robot (`/robot`).
+    public mutating func sendEverything(to baseURL: String) {
+        addSMSGateway(url: baseURL + "/sms", extra: """
+
+        [endpoints.finance-office]
+        kind = "webhook"
+        url = "\(baseURL)/office"
+        """)
+        replace("fafang.toml", "url = \"http://127.0.0.1:9/robot\"", with: "url = \"\(baseURL)/robot\"")
+    }
+
     public func write() throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
@@ -148,5 +160,19 @@ public struct ConfigFixture: Sendable {
     }
 
     public func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+    /// The repository's `Config/calendar/cn-holidays.csv` (2004 to the latest notice).
+    public static func bundledHolidayCalendar() throws -> String {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try String(contentsOf: repository.appendingPathComponent("Config/calendar/cn-holidays.csv"), encoding: .utf8)
+    }
+
+    /// Adds a `[calendar]` table naming `calendar/cn-holidays.csv`, written with `text` (the
+    /// bundled calendar when nil), and the township's deadline policy when given.
+    public mutating func useHolidayCalendar(_ text: String? = nil, deadlinePolicy: String? = nil) throws {
+        files["calendar/cn-holidays.csv"] = try text ?? Self.bundledHolidayCalendar()
+        files["fafang.toml", default: ""] += "\n[calendar]\nfile = \"calendar/cn-holidays.csv\"\n"
+            + (deadlinePolicy.map { "deadline_policy = \"\($0)\"\n" } ?? "")
+    }
 
 }

@@ -105,6 +105,19 @@ public enum StoreContract {
             try expect(try await store.unroutedEvents().isEmpty, "routed in full, it is cleared")
             try expect(try await store.outboxCounts() == [.pending: 2], "its message was enqueued")
         },
+        Case(name: "a claim takes expired leases and due messages together, in due order, up to its limit, none of a paused gateway") { store in
+            // K1 due first and leased by "a" (expires at +60); K2..K4 due later; K5 due but its gateway is paused.
+            let items = [item("K1"), item("K2", notBefore: t0.addingTimeInterval(10)), item("K3", notBefore: t0.addingTimeInterval(20)),
+                         item("K4", notBefore: t0.addingTimeInterval(30)), item("K5", gateway: "paused", notBefore: t0.addingTimeInterval(5))]
+            try await store.enqueue(EnqueueBatch(events: [event()], items: items), now: t0)
+            try expect(try await store.claim(limit: 1, owner: "a", now: t0, lease: 60).map(\.idempotencyKey) == ["K1"], "the first due")
+            _ = try await store.pause(gateway: "paused", now: t0)
+            let later = t0.addingTimeInterval(61)
+            let two = try await store.claim(limit: 2, owner: "b", now: later, lease: 60)
+            try expect(two.map(\.idempotencyKey) == ["K1", "K2"], "the expired lease and the next due, in due order: \(two.map(\.idempotencyKey))")
+            let rest = try await store.claim(limit: 10, owner: "b", now: later, lease: 60)
+            try expect(rest.map(\.idempotencyKey) == ["K3", "K4"], "the rest, not the paused gateway's: \(rest.map(\.idempotencyKey))")
+        },
         Case(name: "claims lease due messages; an expired lease comes back; a lost lease refuses the result") { store in
             let clock = ManualClock(t0)
             try await store.enqueue(EnqueueBatch(events: [event()], items: [item("K1"), item("K2", notBefore: t0.addingTimeInterval(3600))]), now: t0)

@@ -27,6 +27,7 @@ struct CheckCommand: ParsableCommand {
         }
         let configuration = runtime.configuration
         let payees = configuration.projects.reduce(0) { $0 + $1.payees.count }
-        print("\(options.path): OK: \(configuration.projects.count) projects, \(configuration.villages.count) villages, \(payees) payees, \(load.templateCount) templates, \(runtime.gateways.count) gateways, \(warnings) warning(s)")
+        let calendar = configuration.holidayCalendar.map { "holiday calendar \($0.coverageDescription)" } ?? "no holiday calendar"
+        print("\(options.path): OK: \(configuration.projects.count) projects, \(configuration.villages.count) villages, \(payees) payees, \(load.templateCount) templates, \(runtime.gateways.count) gateways, \(calendar), \(warnings) warning(s)")
     }
 }

@@ -2,8 +2,9 @@ import ArgumentParser
 import FafangConfig
 import Foundation
 
-/// `fafang import-goals FILE`: reads a performance goal document (绩效目标表, exported from
-/// Word as text) and prints or writes one project file per table for the operator to review.
+/// `fafang import-goals FILE`: reads a performance goal document (绩效目标表: the Word file, its
+/// text export, or a flat goal table in Word or Excel) and prints or writes one project file
+/// per table for the operator to review.
 struct ImportGoalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-goals",
@@ -12,13 +13,17 @@ struct ImportGoalsCommand: ParsableCommand {
         Prints each project as TOML, ready to save as Config/projects/NN-<code>.toml, or as JSON \
         with --json; --out DIR writes the files. Warnings (a deadline in another year, a \
         satisfaction target written as an upper bound, …) go to stderr as \
-        FILE:LINE: project CODE: field: message and do not fail the import. Review each \
+        FILE:LINE: project CODE: field: message (for .docx and .xlsx, FILE:table T, row R, cell C: … \
+        or FILE:SHEET!CELL: …) and do not fail the import. Review each \
         project's kind: it is a guess from the project's name.
         """
     )
 
-    @Argument(help: "The goal document: a UTF-8 (or GB18030) text export of its Word tables.")
+    @Argument(help: "The goal document: the Word file (.docx), a UTF-8 (or GB18030) text export of its tables, or a flat goal table in Excel (.xlsx).")
     var file: String
+
+    @Option(help: "The sheet of an .xlsx goal table. Default: the first.")
+    var sheet: String?
 
     @Option(help: "The budget year. Default: the year the document's deadlines name most often.")
     var year: Int?
@@ -43,7 +48,7 @@ struct ImportGoalsCommand: ParsableCommand {
     func run() throws {
         let document: GoalDocument
         do {
-            document = try GoalDocumentImporter.load(path: file, year: year)
+            document = try GoalDocumentImporter.load(path: file, year: year, sheet: sheet)
         } catch {
             Self.printError(error.description)
             throw ExitCode.failure

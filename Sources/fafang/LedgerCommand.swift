@@ -49,15 +49,16 @@ struct LedgerCommand: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import a bank batch result CSV: all of it, or none of it.")
+        static let configuration = CommandConfiguration(abstract: "Import a bank batch result (CSV or .xlsx): all of it, or none of it.")
 
         @OptionGroup var options: ConfigOptions
-        @Argument(help: "The CSV file (UTF-8 or GB18030).") var file: String
+        @Argument(help: "The CSV file (UTF-8 or GB18030) or Excel workbook (.xlsx).") var file: String
+        @Option(help: "The workbook's sheet. Default: the first.") var sheet: String?
 
         func run() async throws {
             let configuration = try options.load()
             let service = LedgerService(store: try options.openStore(configuration), logger: LedgerCommand.quietLogger)
-            switch await service.importFile(file, configuration: configuration, now: Date()) {
+            switch await service.importFile(file, sheet: sheet, configuration: configuration, now: Date()) {
             case let .recorded(result, skipped):
                 print("\(file): recorded \(result.inserted.count), already recorded \(result.duplicates), failed transfers skipped \(skipped)")
             case let .rejected(problems):

@@ -68,7 +68,7 @@ struct PreviewCommand: ParsableCommand {
         let context: TemplateContext
         var header = "\(kind.rawValue).\(channel.rawValue) to \(recipient(channel, payee: payee, configuration: configuration))"
         switch kind {
-        case .deliveryDead, .endpointPaused:
+        case .deliveryDead, .endpointPaused, .calendarUncovered:
             context = try operationalContext(kind, project: projectConfig.project, payee: payee, day: day, configuration: configuration)
         default:
             let scenario = try PreviewScenario(kind: kind.eventKind ?? .paymentRecorded, project: projectConfig, payee: payee, at: day,
@@ -118,7 +118,7 @@ struct PreviewCommand: ParsableCommand {
     private func resolvedChannel(kind: TemplateKind, payee: Payee) throws -> TemplateChannel {
         if let channel, let given = TemplateChannel(rawValue: channel) { return given }
         switch kind {
-        case .deliveryDead, .endpointPaused: return .office
+        case .deliveryDead, .endpointPaused, .calendarUncovered: return .office
         case .paymentRecorded, .paymentInProgress: return payee.kind == .village ? .webhook : .sms
         case .milestoneApproaching, .milestoneOverdue, .caughtUp: return .webhook
         }
@@ -144,12 +144,22 @@ struct PreviewCommand: ParsableCommand {
         }
     }
 
-    /// A sample alert about a message to `payee` (delivery_dead) or its village's endpoint (endpoint_paused).
+    /// A sample alert about a message to `payee` (delivery_dead), its village's endpoint
+    /// (endpoint_paused), or the year after the calendar's last (calendar_uncovered).
     private func operationalContext(_ kind: TemplateKind, project: Project, payee: Payee, day: CivilDate?,
                                     configuration: Configuration) throws -> TemplateContext {
         let settings = TemplateContext.Settings(configuration.settings)
         let endpoint = configuration.villages.first { $0.name == payee.village }?.webhooks.first ?? "finance-office"
         let start = (day ?? project.plan.first?.deadline ?? CivilDate(daysSinceEpoch: 0)).start(in: settings.timeZone)
+        if kind == .calendarUncovered {
+            let calendar = configuration.holidayCalendar ?? .weekOnly
+            var facts = DueEvent.Facts()
+            facts.coveredThrough = calendar.coveredYears.last
+            facts.uncoveredYear = (calendar.coveredYears.last ?? CivilDate.of(start, in: settings.timeZone).year) + 1
+            let event = DueEvent(key: "preview", kind: .calendarUncovered, projectCode: CalendarCoverage.noProject, audiences: [.financeOffice],
+                                 facts: facts)
+            return .calendarUncovered(event: event, calendarFile: configuration.settings.calendar.file ?? "calendar", settings: settings)
+        }
         if kind == .endpointPaused {
             return .endpointPaused(endpoint: endpoint, reason: "HTTP 503", failures: 8, until: start.addingTimeInterval(14.5 * 3600),
                                    settings: settings)

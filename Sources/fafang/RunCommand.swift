@@ -77,7 +77,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.notice("fafang started", metadata: ["config.path": "\(options.path)", "config.projects": "\(runtime.configuration.projects.count)",
                                                    "clock.start": "\(clock.now)", "clock.rate": "\(clockRate)",
                                                    "outbox.owner": "\(assembled.daemon.dispatcher.owner)",
-                                                   "admin.listen": "\(settings.admin.map { "\($0.listen)" } ?? "off")"])
+                                                   "admin.listen": "\(settings.admin.map { "\($0.listen)" } ?? "off")",
+                                                   "calendar.covered": "\(runtime.configuration.holidayCalendar?.coverageDescription ?? "no calendar")"])
         try await assembled.run()
         logger.notice("fafang stopped")
     }

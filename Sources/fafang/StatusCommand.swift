@@ -31,13 +31,13 @@ struct StatusCommand: AsyncParsableCommand {
         print("As of \(today) (\(zone.identifier))")
         for configured in configuration.projects {
             let project = configured.project
-            let schedule = PlanSchedule(project: project, asOf: today)
+            let schedule = PlanSchedule(project: project, asOf: today, deadlines: configured.deadlines)
             let amount = ledger.paid(project: project.code)
             var line = "\(project.name) [\(project.code)]: paid \(amount.yuanString) of \(project.budget.total.yuanString) 元"
             // The milestone that matters now: the latest passed one if behind it, else the next.
             for (candidate, grade) in schedule.graded(paid: amount, budget: project.budget.total,
                                                       slightThreshold: configuration.settings.scheduler.slightThreshold) {
-                let when = candidate.daysLeft < 0 ? "passed \(candidate.milestone.deadline)" : "by \(candidate.milestone.deadline), \(candidate.daysLeft) days left"
+                let when = candidate.daysLeft < 0 ? "passed \(candidate.due)" : "by \(candidate.due), \(candidate.daysLeft) days left"
                 line += "\n  \(candidate.milestone.cumulative)% = \(candidate.target.yuanString) 元 \(when): \(grade.rawValue)"
             }
             print(line)

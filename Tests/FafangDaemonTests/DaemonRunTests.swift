@@ -20,13 +20,7 @@ struct DaemonRunTests {
         defer { sink.stop() }
         var fixture = ConfigFixture()
         fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
-        fixture.addSMSGateway(url: sink.baseURL + "/sms", extra: """
-
-        [endpoints.finance-office]
-        kind = "webhook"
-        url = "\(sink.baseURL)/office"
-        """)
-        fixture.replace("fafang.toml", "url = \"http://127.0.0.1:9/robot\"", with: "url = \"\(sink.baseURL)/robot\"")
+        fixture.sendEverything(to: sink.baseURL)
         let root = try fixture.write()
         defer { fixture.remove() }
         let load = Runtime.load(path: root)

@@ -65,16 +65,19 @@ struct DispatcherTests {
         let paused: Names
     }
 
-    func rig(start: Date = morning, settings: DispatchSettings = DispatchSettings(), respond: @escaping @Sendable (HTTPRequest) -> Int = { _ in 200 }) throws -> Rig {
+    func rig(start: Date = morning, settings: DispatchSettings = DispatchSettings(), quietDays: QuietDays = .none,
+             respond: @escaping @Sendable (HTTPRequest) -> Int = { _ in 200 }) throws -> Rig {
         let database = try SQLiteStore.inMemory()
         let clock = ManualClock(start)
         let transport = FakeTransport(respond)
         let dead = Names()
         let paused = Names()
-        let runtime = DispatchRuntime(gateways: ["kannel": FakeGateway(name: "kannel"), "village-v1": FakeGateway(name: "village-v1")],
+        var runtime = DispatchRuntime(gateways: ["kannel": FakeGateway(name: "kannel"), "village-v1": FakeGateway(name: "village-v1")],
                                       settings: settings, quietHours: QuietHours("21:00-08:00")!, zone: Self.zone, robots: ["village-v1"])
+        runtime.quietDays = quietDays
+        let fixed = runtime
         let dispatcher = Dispatcher(
-            store: database, runtime: { runtime }, transport: transport,
+            store: database, runtime: { fixed }, transport: transport,
             owner: "test", logger: Logger(label: "test"), clock: clock, random: { 0.5 },
             hooks: .init(dead: { row, _ in dead.append(row.idempotencyKey) }, paused: { health, _ in paused.append(health.name) }))
         return Rig(database: database, clock: clock, transport: transport, dispatcher: dispatcher, dead: dead, paused: paused)

@@ -132,7 +132,8 @@ struct CurlEngineTests {
                                                     connectTimeoutMilliseconds: 300, totalTimeoutMilliseconds: 300))
         #expect(outcome.error?.kind == .timeout)
         #expect(outcome.error?.call == "curl_multi_perform")
-        #expect(clock.now - start < .seconds(5))
+        // The request's 300 ms, not the engine's 15 s default (loose: a loaded machine runs late).
+        #expect(clock.now - start < .seconds(12))
         await engine.shutdown()
     }
 

@@ -26,7 +26,7 @@ extension GoalDocument {
         for entry in imported {
             out.append("")
             out.append("# ---- file: \(entry.fileName)")
-            let source = ProjectTOMLWriter.Source(file: file, line: entry.line)
+            let source = ProjectTOMLWriter.Source(file: file, line: entry.line, place: entry.place)
             out.append(ProjectTOMLWriter.write(entry.project, source: source).dropLast().description)
         }
         return out.joined(separator: "\n") + "\n"
@@ -64,7 +64,7 @@ extension GoalDocument {
             throw ProjectFileError(path: base, reason: .cannotWrite((error as NSError).localizedDescription))
         }
         for file in files {
-            let text = ProjectTOMLWriter.write(file.entry.project, source: .init(file: self.file, line: file.entry.line))
+            let text = ProjectTOMLWriter.write(file.entry.project, source: .init(file: self.file, line: file.entry.line, place: file.entry.place))
             do {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: file.path), options: .atomic)
             } catch {

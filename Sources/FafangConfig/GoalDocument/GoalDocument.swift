@@ -37,12 +37,15 @@ public struct ImportedProject: Equatable, Sendable {
     public var number: Int
     /// The 1-based line of the table's heading.
     public var line: Int
+    /// Where the table starts in a Word or Excel file (`paragraph 57`, `目标表!B3`); nil for text.
+    public var place: String?
     public var project: Project
 
-    public init(number: Int, line: Int, project: Project) {
+    public init(number: Int, line: Int, project: Project, place: String? = nil) {
         self.number = number
         self.line = line
         self.project = project
+        self.place = place
     }
 
     /// `01-130208214IGHSSTAFMWVM.toml`: the name its project file is saved under.

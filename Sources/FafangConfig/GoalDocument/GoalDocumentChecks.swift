@@ -9,7 +9,13 @@ struct GoalDocumentChecks {
     private var codes: [String: (number: Int, line: Int)] = [:]
     private var satisfaction: [(code: String, index: Int, indicator: Indicator, written: String, line: Int)] = []
 
-    init(year: Int) { self.year = year }
+    /// Names a line (or a Word or Excel position) in a message: `line 120`.
+    let placeName: (Int) -> String
+
+    init(year: Int, placeName: @escaping (Int) -> String = { "line \($0)" }) {
+        self.year = year
+        self.placeName = placeName
+    }
 
     /// Checks one project as built from its table; `deadlines` are the indicators (by index)
     /// whose value was read as a deadline.
@@ -23,7 +29,7 @@ struct GoalDocumentChecks {
             warn("name", table.name.line, "the heading says \"\(table.heading.title)\" but 项目名称 is \"\(project.name)\"")
         }
         if let first = codes[code] {
-            warn("code", table.code.line, "the same 项目编码 as table \(first.number) (line \(first.line))")
+            warn("code", table.code.line, "the same 项目编码 as table \(first.number) (\(placeName(first.line)))")
         } else {
             codes[code] = (table.heading.number, table.code.line)
         }

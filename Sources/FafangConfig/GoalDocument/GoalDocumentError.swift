@@ -42,6 +42,10 @@ public struct GoalDocumentError: Error, Equatable, Sendable, CustomStringConvert
         case noYear
         /// `--year` is outside 1000–9999.
         case invalidYear(Int)
+        /// A workbook or Word file with neither project tables nor a flat goal table.
+        case noGoalTable
+        /// A 指标性质 that is no comparator (≥, ≤, >, <, =, 大于等于 …) nor 定性.
+        case unknownComparator(String)
 
         public var description: String {
             switch self {
@@ -75,6 +79,10 @@ public struct GoalDocumentError: Error, Equatable, Sendable, CustomStringConvert
             case .noYear:
                 return "cannot tell the budget year: no deadline names a year; pass --year"
             case let .invalidYear(year): return "year must be between 1000 and 9999 (got \(year))"
+            case .noGoalTable:
+                return "no goal table: no heading row with 一级指标, 二级指标, 三级指标, 指标值 and 项目名称 or 项目编码, and no heading like \"1.项目名称绩效目标表\""
+            case let .unknownComparator(text):
+                return "指标性质 must be ≥, ≤, >, <, = (or 大于等于, 小于等于 …) or 定性 (got \(quoted(text)))"
             }
         }
 
@@ -89,19 +97,22 @@ public struct GoalDocumentError: Error, Equatable, Sendable, CustomStringConvert
     /// `indicators[3]`, `code`, `year`; `document` for the document as a whole.
     public var field: String
     public var problem: Problem
+    /// Where it is in a Word or Excel file (`table 3, row 5, cell 2`, `目标表!H7`); nil for text.
+    public var place: String?
 
-    public init(file: String, line: Int?, field: String, problem: Problem) {
+    public init(file: String, line: Int?, field: String, problem: Problem, place: String? = nil) {
         self.file = file
         self.line = line
         self.field = field
         self.problem = problem
+        self.place = place
     }
 
     /// The problem's text, with digit runs masked.
     public var message: String { Mask.digitRuns(in: problem.description) }
 
     public var description: String {
-        let location = line.map { "\(file):\($0)" } ?? file
+        let location = place.map { "\(file):\($0)" } ?? line.map { "\(file):\($0)" } ?? file
         return "\(location): \(field): \(message)"
     }
 }

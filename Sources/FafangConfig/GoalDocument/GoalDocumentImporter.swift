@@ -15,7 +15,13 @@ public enum GoalDocumentImporter {
     ///   - year: the budget year (`--year`); when nil, the year the document's deadlines name
     ///     most often, and an error if no year or several years lead.
     public static func parse(_ text: String, file: String, year: Int?) throws(GoalDocumentError) -> GoalDocument {
-        let document = GoalDocumentText(text)
+        try parse(GoalDocumentText(text), file: file, year: year)
+    }
+
+    /// Parses a document already cut into lines (a text export, or a Word document's body
+    /// as `GoalDocumentText(lines:)`).
+    static func parse(_ document: GoalDocumentText, file: String, year: Int?,
+                      placeName: @escaping (Int) -> String = { "line \($0)" }) throws(GoalDocumentError) -> GoalDocument {
         if document.isBlank {
             throw GoalDocumentError(file: file, line: 1, field: "document", problem: .emptyDocument)
         }
@@ -27,7 +33,6 @@ public enum GoalDocumentImporter {
             throw GoalDocumentError(file: file, line: 1, field: "document", problem: .noProjectTables)
         }
         let section = DepartmentGoal.section(in: document, before: firstHeading.index)
-        var warnings = section.warnings
 
         var tables: [GoalTable] = []
         for (position, heading) in headings.enumerated() {
@@ -38,7 +43,16 @@ public enum GoalDocumentImporter {
             tables.append(try GoalTable(heading: heading, rows: rows, loose: loose, endLine: endLine,
                                         isLast: position == headings.count - 1, file: file))
         }
+        return try assemble(tables, department: section.goals, warnings: section.warnings, file: file,
+                            year: year, firstLine: firstHeading.line, placeName: placeName)
+    }
 
+    /// The document of project tables read by either layout: the budget year, each project
+    /// built and checked.
+    static func assemble(_ tables: [GoalTable], department: [DepartmentGoal], warnings: [ImportWarning],
+                         file: String, year: Int?, firstLine: Int,
+                         placeName: @escaping (Int) -> String) throws(GoalDocumentError) -> GoalDocument {
+        var warnings = warnings
         let found = documentYear(of: tables)
         let budgetYear: Int
         if let year {
@@ -52,20 +66,20 @@ public enum GoalDocumentImporter {
         } else if let documentYear = found.year {
             budgetYear = documentYear
         } else if found.total == 0 {
-            throw GoalDocumentError(file: file, line: firstHeading.line, field: "year", problem: .noYear)
+            throw GoalDocumentError(file: file, line: firstLine, field: "year", problem: .noYear)
         } else {
             throw GoalDocumentError(file: file, line: found.line, field: "year", problem: .ambiguousYear(found.tied))
         }
 
         var imported: [ImportedProject] = []
-        var checks = GoalDocumentChecks(year: budgetYear)
+        var checks = GoalDocumentChecks(year: budgetYear, placeName: placeName)
         for table in tables {
             let project = try build(table, year: budgetYear, file: file, checks: &checks)
             imported.append(ImportedProject(number: table.heading.number, line: table.heading.line, project: project))
         }
         warnings += checks.finish()
         return GoalDocument(file: file, year: budgetYear, documentYear: found.year, imported: imported,
-                            department: section.goals, warnings: warnings)
+                            department: department, warnings: warnings)
     }
 
     /// The year the 时效指标 deadlines name most often, with how often and where it is first

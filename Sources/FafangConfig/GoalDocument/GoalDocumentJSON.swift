@@ -58,8 +58,10 @@ struct GoalDocumentJSON: Encodable {
         var project: String?
         var field: String
         var message: String
+        /// Where in a Word or Excel file; left out for a text export.
+        var place: String?
 
-        enum CodingKeys: String, CodingKey { case project, field, message }
+        enum CodingKeys: String, CodingKey { case project, field, message, place }
 
         /// `project` is written as null for the document as a whole, not left out.
         func encode(to encoder: Encoder) throws {
@@ -67,6 +69,7 @@ struct GoalDocumentJSON: Encodable {
             try container.encode(project, forKey: .project)
             try container.encode(field, forKey: .field)
             try container.encode(message, forKey: .message)
+            try container.encodeIfPresent(place, forKey: .place)
         }
     }
 
@@ -92,6 +95,6 @@ struct GoalDocumentJSON: Encodable {
         department = document.department.map {
             DepartmentJSON(title: $0.title, indicator: $0.indicator, comparator: $0.comparator, value: $0.value, unit: $0.unit)
         }
-        warnings = document.warnings.map { WarningJSON(project: $0.project, field: $0.field, message: $0.message) }
+        warnings = document.warnings.map { WarningJSON(project: $0.project, field: $0.field, message: $0.message, place: $0.place) }
     }
 }

@@ -7,15 +7,14 @@
 /// cell's text are trimmed.
 struct GoalDocumentText {
     struct Line {
-        /// 1-based.
+        /// 1-based; for a Word document, a position that `GoalDocumentPlaces` names.
         let number: Int
-        /// As written, without the line break.
-        let raw: String
-        /// With leading `[bookmark: …]` markers removed (lines not starting with a TAB only),
-        /// trimmed.
+        /// The line begins a table cell (in a text export: it starts with a TAB).
+        let startsCell: Bool
+        /// Trimmed; with leading `[bookmark: …]` markers removed (lines not starting a cell).
+        /// A cell read from Word holds all its paragraphs here, joined with "\n".
         let text: String
 
-        var startsCell: Bool { raw.hasPrefix("\t") }
         var isBlank: Bool { !startsCell && text.isEmpty }
     }
 
@@ -49,6 +48,14 @@ struct GoalDocumentText {
     }
 
     let lines: [Line]
+    /// Nothing but whitespace.
+    let isBlank: Bool
+
+    /// Lines already cut into cells and paragraphs (a Word document's body).
+    init(lines: [Line]) {
+        self.lines = lines
+        isBlank = lines.allSatisfy { $0.text.isEmpty }
+    }
 
     init(_ text: String) {
         var body = Substring(text)
@@ -57,15 +64,14 @@ struct GoalDocumentText {
         // for the editors a clerk would use to find a reported line.
         let pieces = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var lines = pieces.enumerated().map { offset, piece in
-            let raw = String(piece)
-            let text = raw.hasPrefix("\t") ? raw : Self.strippingBookmarks(raw)
-            return Line(number: offset + 1, raw: raw, text: Self.trimmed(text))
+            let startsCell = piece.hasPrefix("\t")
+            let text = startsCell ? String(piece) : Self.strippingBookmarks(String(piece))
+            return Line(number: offset + 1, startsCell: startsCell, text: Self.trimmed(text))
         }
-        if lines.count > 1, lines.last?.raw.isEmpty == true { lines.removeLast() }
+        if lines.count > 1, pieces.last?.isEmpty == true { lines.removeLast() }
         self.lines = lines
+        isBlank = pieces.allSatisfy { $0.allSatisfy(\.isWhitespace) }
     }
-
-    var isBlank: Bool { lines.allSatisfy { $0.raw.allSatisfy(\.isWhitespace) } }
 
     /// Removes leading `[bookmark: _Toc65511689]` markers (Word's table-of-contents anchors).
     static func strippingBookmarks(_ text: String) -> String {
@@ -113,7 +119,7 @@ struct GoalDocumentText {
         var current: Row?
         for line in lines[range] {
             if line.startsCell {
-                let cell = Cell(text: Self.trimmed(line.raw.dropFirst()), line: line.number)
+                let cell = Cell(text: line.text, line: line.number)
                 if current == nil { current = Row(cells: [], lastLine: line.number) }
                 current?.cells.append(cell)
                 current?.lastLine = line.number

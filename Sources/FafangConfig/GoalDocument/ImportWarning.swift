@@ -13,20 +13,25 @@ public struct ImportWarning: Equatable, Sendable {
     public var field: String
     /// What looks wrong; digit runs of 11 or more are masked.
     public var message: String
-    /// The 1-based line of the document it points at.
+    /// The 1-based line of the document it points at (for a Word or Excel file, a position
+    /// that `place` names).
     public var line: Int
+    /// Where it points in a Word or Excel file: `table 3, row 5, cell 2`, `目标表!H7`; nil for a
+    /// text export, whose `line` is enough.
+    public var place: String?
 
-    public init(project: String?, field: String, message: String, line: Int) {
+    public init(project: String?, field: String, message: String, line: Int, place: String? = nil) {
         self.project = project
         self.field = field
         self.message = Mask.digitRuns(in: message)
         self.line = line
+        self.place = place
     }
 
     /// `FILE:LINE: project CODE: field: message`, or `FILE:LINE: field: message` when the warning
-    /// is about the document as a whole.
+    /// is about the document as a whole; `FILE:PLACE: …` for a Word or Excel file.
     public func rendered(file: String) -> String {
         let subject = project.map { "project \($0): " } ?? ""
-        return "\(file):\(line): \(subject)\(field): \(message)"
+        return "\(file):\(place ?? String(line)): \(subject)\(field): \(message)"
     }
 }

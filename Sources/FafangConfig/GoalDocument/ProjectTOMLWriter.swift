@@ -10,10 +10,13 @@ public enum ProjectTOMLWriter {
         public var file: String
         /// The line of the project's table heading.
         public var line: Int
+        /// Where in a Word or Excel file, when it is one (`paragraph 57`).
+        public var place: String?
 
-        public init(file: String, line: Int) {
+        public init(file: String, line: Int, place: String? = nil) {
             self.file = file
             self.line = line
+            self.place = place
         }
     }
 
@@ -22,7 +25,7 @@ public enum ProjectTOMLWriter {
         var out: [String] = []
         var header = "# \(comment(project.name))"
         if let source {
-            header += "— imported by `fafang import-goals` from \(comment(baseName(source.file))) (line \(source.line))"
+            header += "— imported by `fafang import-goals` from \(comment(baseName(source.file))) (\(source.place ?? "line \(source.line)"))"
         }
         out.append(header)
         out.append("code = \(basicString(project.code))")

@@ -8,6 +8,8 @@ public struct DueEvent: Hashable, Sendable, Codable {
         case milestoneOverdue = "milestone_overdue"
         case caughtUp = "caught_up"
         case paymentInProgress = "payment_in_progress"
+        /// From the scheduler, about no project: the holiday calendar lacks a year (the office is told).
+        case calendarUncovered = "calendar_uncovered"
         /// Not from the scheduler: the dispatcher gave a message up (the office is told).
         case deliveryDead = "delivery_dead"
         /// Not from the scheduler: a gateway kept failing and was paused (the office is told).
@@ -54,6 +56,10 @@ public struct DueEvent: Hashable, Sendable, Codable {
         public var daysLeft: Int?
         public var daysOverdue: Int?
         public var grade: ProgressGrade?
+        /// A year the holiday calendar does not cover (calendar_uncovered).
+        public var uncoveredYear: Int?
+        /// The latest year it covers, nil when none (calendar_uncovered).
+        public var coveredThrough: Int?
 
         public init() {}
     }

@@ -31,6 +31,7 @@ public enum Scheduler {
 struct ProjectState {
     let project: Project
     let payees: PayeeRegister
+    let deadlines: DeadlineRule
     /// Payments not yet notified, oldest first.
     let unnotified: [LedgerEntry]
     let today: CivilDate
@@ -41,6 +42,7 @@ struct ProjectState {
     init(scheduled: ScheduledProject, totals: LedgerView.ProjectTotals, today: CivilDate, settings: SchedulerSettings) {
         project = scheduled.project
         payees = scheduled.payees
+        deadlines = scheduled.deadlines
         unnotified = totals.unnotified.sorted { ($0.date, $0.bankReference) < ($1.date, $1.bankReference) }
         self.today = today
         self.settings = settings
@@ -83,11 +85,11 @@ struct ProjectState {
 
     func facts(for milestone: Milestone) -> DueEvent.Facts {
         var facts = DueEvent.Facts()
-        facts.deadline = milestone.deadline
+        facts.deadline = due(milestone)
         facts.cumulative = milestone.cumulative
         facts.target = project.target(of: milestone)
         facts.paid = paid
-        facts.daysLeft = today.days(until: milestone.deadline)
+        facts.daysLeft = today.days(until: due(milestone))
         facts.grade = ProgressGrade.of(paid: paid, target: project.target(of: milestone), budget: project.budget.total,
                                        slightThreshold: settings.slightThreshold)
         return facts
@@ -97,15 +99,27 @@ struct ProjectState {
         [.financeOffice] + villagesWithUnpaidPayees.map { .village($0) }
     }
 
+    /// The day `milestone` falls due under the project's deadline policy.
+    func due(_ milestone: Milestone) -> CivilDate { deadlines.due(of: milestone) }
+
+    /// Days from today to `milestone`'s due day, counted as the warnings are (calendar or working days).
+    func daysLeft(to milestone: Milestone) -> Int {
+        switch settings.approachDaysUnit {
+        case .calendarDays: return today.days(until: due(milestone))
+        case .workingDays: return deadlines.calendar.workingDays(after: today, through: due(milestone))
+        }
+    }
+
     /// Warnings before the next milestone, overdue reports after the latest passed one, and
-    /// caught-up notices for milestones that were reported overdue and are now met.
+    /// caught-up notices for milestones that were reported overdue and are now met. Milestones
+    /// count from the day they fall due; keys name the deadline as written (the milestone).
     func milestoneEvents(emitted: Set<String>) -> [DueEvent] {
         var events: [DueEvent] = []
         let prefix = "milestone:\(project.code)"
         // Approaching: the smallest threshold at or above the days left (a daemon started late
         // sends the latest warning it missed, not every one).
-        if let next = project.plan.first(where: { today <= $0.deadline }) {
-            let left = today.days(until: next.deadline)
+        if let next = project.plan.first(where: { today <= due($0) }) {
+            let left = daysLeft(to: next)
             if let threshold = settings.approachDays.filter({ $0 >= left }).min() {
                 let facts = facts(for: next)
                 if facts.grade != .onTrack {
@@ -116,11 +130,11 @@ struct ProjectState {
         }
         // Overdue: only the latest milestone passed (it subsumes earlier ones), repeated every
         // `overdueRepeatDays` until met.
-        let passed = project.plan.filter { $0.deadline < today }
+        let passed = project.plan.filter { due($0) < today }
         if let latest = passed.last {
             var facts = facts(for: latest)
             if facts.grade != .onTrack {
-                let overdue = latest.deadline.days(until: today)
+                let overdue = due(latest).days(until: today)
                 facts.daysOverdue = overdue
                 let occurrence = (overdue - 1) / settings.overdueRepeatDays
                 events.append(DueEvent(key: "\(prefix):\(latest.deadline):overdue:\(occurrence)", kind: .milestoneOverdue,
@@ -129,7 +143,7 @@ struct ProjectState {
         }
         for milestone in passed where paid >= project.target(of: milestone) {
             // Was it ever reported overdue? Its reports are numbered 0… up to today's.
-            let latestOccurrence = (milestone.deadline.days(until: today) - 1) / settings.overdueRepeatDays
+            let latestOccurrence = (due(milestone).days(until: today) - 1) / settings.overdueRepeatDays
             let overdueKey = "\(prefix):\(milestone.deadline):overdue:"
             guard (0...max(0, latestOccurrence)).contains(where: { emitted.contains(overdueKey + String($0)) }) else { continue }
             events.append(DueEvent(key: "\(prefix):\(milestone.deadline):caught-up", kind: .caughtUp,
@@ -155,7 +169,7 @@ struct ProjectState {
             let id = payees.id(at: position)
             guard (paidByPayee[id] ?? .zero) == .zero,
                   let covering = project.plan.first(where: { project.target(of: $0) >= running }) ?? project.plan.last,
-                  covering.deadline.days(until: today) >= settings.inProgressDelayDays
+                  due(covering).days(until: today) >= settings.inProgressDelayDays
             else { continue }
             var facts = facts(for: covering)
             facts.payeeID = id

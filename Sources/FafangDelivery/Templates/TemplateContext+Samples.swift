@@ -44,6 +44,13 @@ extension TemplateContext {
             let until = SampleData.paymentDate.start(in: settings.timeZone).addingTimeInterval(14.5 * 3600)
             return endpointPaused(endpoint: "village-v02", reason: "HTTP 503 Service Unavailable", failures: 8,
                                   until: until, settings: settings)
+        case .calendarUncovered:
+            var facts = DueEvent.Facts()
+            facts.uncoveredYear = 2027
+            facts.coveredThrough = 2026
+            let event = DueEvent(key: "calendar:uncovered:2027", kind: .calendarUncovered, projectCode: "-", audiences: [.financeOffice],
+                                 facts: facts)
+            return calendarUncovered(event: event, calendarFile: "Config/calendar/cn-holidays.csv", settings: settings)
         }
     }
 }
@@ -96,7 +103,7 @@ enum SampleData {
                                            slightThreshold: .whole(5))
             if kind == .milestoneApproaching { facts.daysLeft = 14 }
             if kind == .milestoneOverdue { facts.daysOverdue = 15 }
-        case .deliveryDead, .endpointPaused:
+        case .deliveryDead, .endpointPaused, .calendarUncovered:
             break
         }
         return DueEvent(key: "sample:\(kind.rawValue)", kind: kind, projectCode: project.code,

@@ -113,6 +113,16 @@ public struct TemplateContext: Sendable, Hashable {
         return TemplateContext(kind: .endpointPaused, values: v)
     }
 
+    /// The finance office's reminder that the holiday calendar lacks `event.facts.uncoveredYear`.
+    /// - Parameter calendarFile: the calendar file, as the office knows it (Config/calendar/cn-holidays.csv).
+    public static func calendarUncovered(event: DueEvent, calendarFile: String, settings: Settings) -> TemplateContext {
+        var v = base(settings)
+        v["uncovered_year"] = event.facts.uncoveredYear.map(String.init)
+        v["covered_through"] = event.facts.coveredThrough.map(String.init)
+        v["calendar_file"] = calendarFile
+        return TemplateContext(kind: .calendarUncovered, values: v)
+    }
+
     private static func base(_ settings: Settings) -> [String: String] {
         var v: [String: String] = [:]
         if !settings.townshipName.isEmpty { v["township"] = settings.townshipName }

@@ -89,6 +89,11 @@ public enum TemplateFields {
             Field("failures", "consecutive failures", "8"),
             Field("paused_until", "when sending resumes, local time (absent when paused until resumed by hand)", "2021年3月15日 14:30"),
         ],
+        .calendarUncovered: common + [
+            Field("uncovered_year", "the year the holiday calendar has no notice for", "2027"),
+            Field("covered_through", "the latest year it has (absent when it has none)", "2026"),
+            Field("calendar_file", "the calendar file to add the notice's days to", "Config/calendar/cn-holidays.csv"),
+        ],
     ]
 
     /// Field names allowed per kind.
@@ -109,6 +114,8 @@ public enum TemplateFields {
         // Dispatcher alerts.
         .deliveryDead: [.office],
         .endpointPaused: [.office],
+        // The scheduler, about the holiday calendar.
+        .calendarUncovered: [.office],
     ]
 
     /// Whether the scheduler or dispatcher produces this pair.

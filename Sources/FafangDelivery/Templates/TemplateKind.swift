@@ -13,6 +13,8 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
     case deliveryDead = "delivery_dead"
     /// An endpoint or gateway that keeps failing and was paused.
     case endpointPaused = "endpoint_paused"
+    /// The holiday calendar lacks a year (each December for the next).
+    case calendarUncovered = "calendar_uncovered"
 
     /// The template kind of a scheduler event.
     public init(_ kind: DueEvent.Kind) {
@@ -24,6 +26,7 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
         case .paymentInProgress: self = .paymentInProgress
         case .deliveryDead: self = .deliveryDead
         case .endpointPaused: self = .endpointPaused
+        case .calendarUncovered: self = .calendarUncovered
         }
     }
 
@@ -40,6 +43,7 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
         case .paymentInProgress: return "资金办理中通知"
         case .deliveryDead: return "消息投递失败告警"
         case .endpointPaused: return "推送地址暂停告警"
+        case .calendarUncovered: return "节假日安排缺失提醒"
         }
     }
 

@@ -1,0 +1,2 @@
+// Only the declaration of LLVMFuzzerRunDriver (include/CLibFuzzer.h); libFuzzer defines it.
+#include "CLibFuzzer.h"
