@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle install clean fuzz fuzz-build fuzz-smoke
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale install clean fuzz fuzz-build fuzz-smoke
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -103,6 +103,16 @@ bench-sqlite-floor:
 bench-idle:
 	$(SWIFT) build $(RELEASE_FLAGS)
 	.build/release/fafang-bench idle --fafang .build/release/fafang $(if $(IDLE_SECONDS),--seconds $(IDLE_SECONDS))
+
+# A county-sized register (HOUSEHOLDS, default 1,000,000) and bank file (LEDGER_ROWS, default
+# 200,000) through check, plan, ledger import and run-to-READY: seconds and peak RSS next to the
+# targets (≤ 5 s and ≤ 400 MB; import ≤ 10 s). COMPARE=other/fafang runs that binary on the same
+# files too; GB18030=1 writes the files as Chinese Excel saves CSV; SCALE_DIR=DIR keeps the
+# generated files there (and reuses them next time).
+bench-scale:
+	$(SWIFT) build $(RELEASE_FLAGS)
+	.build/release/fafang-bench scale --households $(or $(HOUSEHOLDS),1000000) --ledger-rows $(or $(LEDGER_ROWS),200000) \
+		--fafang .build/release/fafang $(if $(COMPARE),--fafang $(COMPARE)) $(if $(GB18030),--gb18030) $(if $(SCALE_DIR),--directory $(SCALE_DIR))
 
 # Installs the release binary, the configuration (/etc/fafang, never overwriting an existing
 # one), the templates and the systemd unit. DESTDIR stages it elsewhere.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A CSV register read with the line each record starts on, so every problem can name it.
+/// A CSV text read whole, with the line each record starts on, so every problem can name it.
+/// (Registers are not read whole: `CSVRowSource` streams them through the same parser.)
 ///
 /// RFC 4180: comma-separated, `"` quotes a field (`""` inside is one quote), quoted fields may span
 /// lines; CRLF or LF. Fields are trimmed of spaces and stray tabs. Blank lines, and lines whose
@@ -27,102 +28,25 @@ public struct CSVTable: Sendable {
     }
 
     public init(parsing text: String) throws(SyntaxError) {
-        var records: [Row] = []
-        var fields: [String] = []
-        var field = ""
-        var line = 1
-        var recordLine = 1
-        var inQuotes = false
-        var quoteLine = 0
-        var fieldWasQuoted = false
-        var atRecordStart = true
-        var skipping = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = iterator.next()
-
-        func endField() {
-            fields.append(fieldWasQuoted ? field : field.trimmingCharacters(in: .whitespaces))
-            field = ""
-            fieldWasQuoted = false
-        }
-        func endRecord() {
-            endField()
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                records.append(Row(line: recordLine, fields: fields))
-            }
-            fields = []
-        }
-
-        while let scalar = pending {
-            pending = iterator.next()
-            if skipping {
-                if scalar == "\n" {
-                    skipping = false
-                    line += 1
-                    recordLine = line
-                }
-                continue
-            }
-            if atRecordStart {
-                atRecordStart = false
-                recordLine = line
-                if scalar == "#" {
-                    skipping = true
-                    atRecordStart = true
-                    continue
-                }
-            }
-            if inQuotes {
-                if scalar == "\"" {
-                    if pending == "\"" {
-                        field.unicodeScalars.append("\"")
-                        pending = iterator.next()
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"":
-                guard field.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw SyntaxError(line: line, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
-                }
-                field = ""
-                inQuotes = true
-                fieldWasQuoted = true
-                quoteLine = line
-            case ",":
-                endField()
-            case "\r":
-                if pending == "\n" { continue }
-                endRecord()
-                line += 1
-                atRecordStart = true
-            case "\n":
-                endRecord()
-                line += 1
-                atRecordStart = true
-            default:
-                if fieldWasQuoted {
-                    if scalar == " " || scalar == "\t" { continue }
-                    throw SyntaxError(line: line, message: "text after a closing quote")
-                }
-                field.unicodeScalars.append(scalar)
+        var parser = CSVRowParser()
+        var records: [CSVRowParser.Record] = []
+        var text = text
+        let result: Result<Void, SyntaxError> = text.withUTF8 { bytes in
+            var position = 0
+            do throws(SyntaxError) {
+                while let record = try parser.parse(bytes, from: &position) { records.append(record) }
+                if let last = try parser.finish() { records.append(last) }
+                return .success(())
+            } catch {
+                return .failure(error)
             }
         }
-        if inQuotes {
-            throw SyntaxError(line: quoteLine, message: "a quoted field is never closed")
-        }
-        if !atRecordStart || !field.isEmpty || !fields.isEmpty { endRecord() }
+        try result.get()
         guard let first = records.first else {
             throw SyntaxError(line: 1, message: "no header row")
         }
         header = first.fields
         headerLine = first.line
-        rows = Array(records.dropFirst())
+        rows = records.dropFirst().map { Row(line: $0.line, fields: $0.fields) }
     }
 }

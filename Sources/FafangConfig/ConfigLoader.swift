@@ -51,7 +51,7 @@ public enum ConfigLoader {
                                                   payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
             configured.deadlines = deadlines(of: result, file: file, settings: settings.calendar, calendar: calendar, report: report)
             if let payeeSource = result.payees {
-                let errorsBefore = report.log.errors.count
+                let errorsBefore = report.log.errorCount
                 var reader = RegisterReader(file: payeeSource.register, log: report.log, sheet: payeeSource.sheet)
                 switch project.kind.payeeKind {
                 case .household:
@@ -66,7 +66,7 @@ public enum ConfigLoader {
                 }
                 report.log = reader.log
                 // A register with bad rows is incomplete: reconciling it would only add noise.
-                if report.log.errors.count == errorsBefore {
+                if report.log.errorCount == errorsBefore {
                     reconcile(configured, line: payeeSource.registerLine, report: report)
                 }
             }

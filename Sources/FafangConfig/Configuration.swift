@@ -74,11 +74,8 @@ public struct ProjectConfiguration: Sendable {
     public var file: String
     /// The payee register file, when the project has payees.
     public var register: String?
-    public var payees: [Payee] {
-        didSet { payeeIndex = Self.index(payees) }
-    }
-    /// Position of each payee id in `payees` (a register can hold tens of thousands).
-    private var payeeIndex: [String: Int] = [:]
+    /// The register's payees, held compactly and indexed by id (a county's holds a million).
+    public var payees: PayeeRegister
     /// A difference between what payees are owed and the budget that the office expects and
     /// accepts (it is then a warning, not an error), with its explanation.
     public var tolerance: Money
@@ -89,22 +86,15 @@ public struct ProjectConfiguration: Sendable {
 
     public var reconciliation: Reconciliation { Reconciliation(budget: project.budget.total, payees: payees) }
 
-    init(project: Project, file: String, register: String?, payees: [Payee], tolerance: Money, toleranceNote: String?) {
+    init(project: Project, file: String, register: String?, payees: PayeeRegister, tolerance: Money, toleranceNote: String?) {
         self.project = project
         self.file = file
         self.register = register
         self.payees = payees
         self.tolerance = tolerance
         self.toleranceNote = toleranceNote
-        payeeIndex = Self.index(payees)
     }
 
     /// The payee with this id, found without scanning the register.
-    public func payee(id: String) -> Payee? { payeeIndex[id].map { payees[$0] } }
-
-    private static func index(_ payees: [Payee]) -> [String: Int] {
-        var index: [String: Int] = [:]
-        for (position, payee) in payees.enumerated() where index[payee.id] == nil { index[payee.id] = position }
-        return index
-    }
+    public func payee(id: String) -> Payee? { payees.payee(id: id) }
 }

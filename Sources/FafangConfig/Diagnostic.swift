@@ -44,28 +44,45 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 /// Collects diagnostics from every loader so that all problems are reported at once.
 public struct DiagnosticLog: Sendable {
     public private(set) var entries: [Diagnostic] = []
+    /// How many of `entries` are errors (readers ask after every row of a register).
+    public private(set) var errorCount = 0
 
     public init() {}
 
-    public mutating func error(_ file: String, _ line: Int, _ keyPath: String, _ message: String) {
-        entries.append(Diagnostic(file: file, line: line, keyPath: keyPath, message: message))
+    public mutating func error(_ file: String, _ line: Int, _ keyPath: String, _ message: String, place: String? = nil) {
+        append(Diagnostic(file: file, line: line, keyPath: keyPath, message: message, place: place))
     }
 
-    public mutating func warning(_ file: String, _ line: Int, _ keyPath: String, _ message: String) {
-        entries.append(Diagnostic(file: file, line: line, keyPath: keyPath, message: message, severity: .warning))
+    public mutating func warning(_ file: String, _ line: Int, _ keyPath: String, _ message: String, place: String? = nil) {
+        append(Diagnostic(file: file, line: line, keyPath: keyPath, message: message, severity: .warning, place: place))
     }
 
-    public mutating func append(_ diagnostic: Diagnostic) { entries.append(diagnostic) }
-
-    /// Gives the entries from `index` on (those a step just added) the workbook place `place`.
-    mutating func place(from index: Int, at place: String) {
-        for position in index..<entries.count { entries[position].place = place }
+    public mutating func append(_ diagnostic: Diagnostic) {
+        entries.append(diagnostic)
+        if diagnostic.severity == .error { errorCount += 1 }
     }
-    public mutating func append(contentsOf other: DiagnosticLog) { entries += other.entries }
+
+    public mutating func append(contentsOf other: DiagnosticLog) {
+        entries += other.entries
+        errorCount += other.errorCount
+    }
+
+    /// Puts `diagnostics` at `position` of `entries` (a mark taken earlier).
+    mutating func insert(_ diagnostics: [Diagnostic], at position: Int) {
+        entries.insert(contentsOf: diagnostics, at: position)
+        errorCount += diagnostics.count { $0.severity == .error }
+    }
+
+    /// Forgets what came after `position` (a mark taken earlier): a register found unreadable
+    /// halfway is reported by that alone, as when it was read whole before its rows.
+    mutating func truncate(to position: Int) {
+        errorCount -= entries[position...].count { $0.severity == .error }
+        entries.removeSubrange(position...)
+    }
 
     public var errors: [Diagnostic] { entries.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { entries.filter { $0.severity == .warning } }
-    public var hasErrors: Bool { entries.contains { $0.severity == .error } }
+    public var hasErrors: Bool { errorCount > 0 }
 
     /// In file order, then line order, so a clerk can walk through them.
     public var sorted: [Diagnostic] {

@@ -48,25 +48,28 @@ struct RegisterColumns {
     ])
 
     /// Maps each header cell to a column key; reports unknown, duplicate and missing columns.
-    func match(_ header: [String], file: String, line: Int, log: inout DiagnosticLog) -> [String: Int]? {
+    /// `place` names a header cell (by its position; nil: the header row) where the line does
+    /// not (see `RegisterRowSource.place`).
+    func match(_ header: [String], file: String, line: Int, log: inout DiagnosticLog,
+               place: (Int?) -> String? = { _ in nil }) -> [String: Int]? {
         var positions: [String: Int] = [:]
         var ok = true
         for (index, raw) in header.enumerated() {
             let cell = raw.trimmingCharacters(in: .whitespaces)
             guard let column = columns.first(where: { $0.key == cell || $0.aliases.contains(cell) }) else {
                 let known = columns.map(\.key).joined(separator: ", ")
-                log.error(file, line, "header", "unknown column \"\(cell)\" (known: \(known))")
+                log.error(file, line, "header", "unknown column \"\(cell)\" (known: \(known))", place: place(index))
                 ok = false
                 continue
             }
             if positions[column.key] != nil {
-                log.error(file, line, "header", "column \(column.key) appears twice")
+                log.error(file, line, "header", "column \(column.key) appears twice", place: place(index))
                 ok = false
             }
             positions[column.key] = index
         }
         for column in columns where column.required && positions[column.key] == nil {
-            log.error(file, line, "header", "missing column \(column.key)")
+            log.error(file, line, "header", "missing column \(column.key)", place: place(nil))
             ok = false
         }
         return ok ? positions : nil

@@ -1,135 +1,133 @@
 import FafangCore
 import Foundation
 
-/// Reads payee registers (CSV, UTF-8 or GB18030, or an Excel workbook) into Core types. A row
-/// with any problem is reported with its line (a workbook's: sheet and cell) and left out
-/// whole; nothing is half-read.
+/// Reads payee registers and bank files (CSV, UTF-8 or GB18030, or an Excel workbook) into Core
+/// types, a row at a time from a `RegisterRowSource`. A row with any problem is reported with
+/// its line (a workbook's: sheet and cell) and left out whole; nothing is half-read.
+///
+/// The problems of one file come out as when the file was read whole before its rows: a file
+/// unreadable partway reports that alone; rows with the wrong number of cells come first.
 struct RegisterReader {
     let file: String
     var log: DiagnosticLog
+    /// Set when the file could not be read to its end: whatever its rows gave must be dropped.
+    private(set) var failed = false
+    private var source: (any RegisterRowSource)?
+    private var header: [String] = []
+    private var positions: [String: Int] = [:]
+    /// Where this file's diagnostics begin in `log`.
+    private var mark = 0
+    private var shapeProblems: [Diagnostic] = []
+    private var ended = false
+
     /// The sheet of a workbook register (`[payees] register_sheet`); nil for the first sheet.
     let sheet: String?
 
-    init(file: String, log: DiagnosticLog, sheet: String? = nil) {
+    /// - Parameter source: the rows to read (tests); nil opens `file` by its kind (`RegisterSources`).
+    init(file: String, log: DiagnosticLog, sheet: String? = nil, source: (any RegisterRowSource)? = nil) {
         self.file = file
         self.log = log
         self.sheet = sheet
+        self.source = source
     }
 
-    /// The cells of one row by column key, with the row's line.
+    /// A column of the register, as this file has it.
+    struct Field {
+        let key: String
+        /// The column's position in the file; nil when the file leaves the column out.
+        let position: Int?
+    }
+
+    /// The cells of one row, with the row's line.
     struct Cells {
         let line: Int
-        let values: [String: String]
-        /// A workbook row's sheet and column letters, to name a cell as `殷官屯村!D14`.
-        var sheet: SheetColumns? = nil
-        subscript(key: String) -> String { values[key] ?? "" }
-        func place(_ key: String) -> String? { sheet?.place(key, row: line) }
+        let values: [String]
+        subscript(field: Field) -> String { field.position.map { values[$0] } ?? "" }
     }
 
-    /// Reads and decodes the file, checks its header, and gives each row's cells.
-    mutating func rows(_ columns: RegisterColumns) -> [Cells]? {
-        if OfficeFile.kind(of: file) == .workbook { return workbookRows(columns) }
-        let text: String
+    /// Opens the file and checks its header; false (with the problems logged) when its rows
+    /// cannot be read.
+    mutating func open(_ columns: RegisterColumns) -> Bool {
+        mark = log.entries.count
         do {
-            text = try TextFile.read(file).text
-        } catch {
-            var line = 0
-            if case let .notText(_, at) = error { line = at }
-            log.error(file, line, "", error.reason)
-            return nil
-        }
-        let table: CSVTable
-        do {
-            table = try CSVTable(parsing: text)
-        } catch {
-            log.error(file, error.line, "", error.message)
-            return nil
-        }
-        guard let positions = columns.match(table.header, file: file, line: table.headerLine, log: &log) else { return nil }
-        var result: [Cells] = []
-        for row in table.rows {
-            if row.fields.count != table.header.count {
-                log.error(file, row.line, "", "has \(row.fields.count) fields, the header has \(table.header.count)")
-                continue
+            if source == nil { source = try RegisterSources.open(file, sheet: sheet, columns: columns) }
+            guard let first = try source?.next() else {
+                log.error(file, 1, "", "no header row")
+                failed = true
+                return false
             }
-            var values: [String: String] = [:]
-            for (key, index) in positions { values[key] = row.fields[index] }
-            result.append(Cells(line: row.line, values: values))
-        }
-        return result
-    }
-
-    mutating func error(_ cells: Cells, _ key: String, _ message: String) {
-        log.append(Diagnostic(file: file, line: cells.line, keyPath: key, message: message, place: cells.place(key)))
-    }
-
-    // MARK: Field parsers shared by every register
-
-    /// An id: letters, digits, `-` and `_`; unique within the register.
-    mutating func id(_ cells: Cells, _ key: String = "id", seen: inout [String: Int]) -> String? {
-        let id = cells[key]
-        guard !id.isEmpty else { error(cells, key, "missing"); return nil }
-        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            error(cells, key, "must be letters, digits, - or _ (got \"\(id)\")")
-            return nil
-        }
-        if let first = seen[id] {
-            error(cells, key, "duplicate id \(id) (first on line \(first))")
-            return nil
-        }
-        seen[id] = cells.line
-        return id
-    }
-
-    mutating func required(_ cells: Cells, _ key: String) -> String? {
-        let value = cells[key]
-        if value.isEmpty { error(cells, key, "missing") }
-        return value.isEmpty ? nil : value
-    }
-
-    /// An optional mobile number. Returns .some(nil) when empty (a warning when `needed`, since
-    /// that payee cannot be told by SMS), nil when invalid.
-    mutating func phone(_ cells: Cells, _ key: String, needed: Bool = false) -> PhoneNumber?? {
-        let text = cells[key]
-        if text.isEmpty {
-            if needed {
-                log.append(Diagnostic(file: file, line: cells.line, keyPath: key, message: "empty: this payee will not be told by SMS",
-                                      severity: .warning, place: cells.place(key)))
+            let source = self.source
+            guard let matched = columns.match(first.cells, file: file, line: first.line, log: &log,
+                                              place: { source?.place(line: first.line, column: $0) })
+            else {
+                // Its rows are not read; but a file unreadable further on is reported by that alone.
+                while try self.source?.next() != nil {}
+                failed = true
+                return false
             }
-            return .some(nil)
+            header = first.cells
+            positions = matched
+            mark = log.entries.count
+            return true
+        } catch {
+            fail(error)
+            return false
         }
-        guard let phone = PhoneNumber(text) else {
-            error(cells, key, "not a mainland mobile number of 11 digits starting 13–19 (got \"\(Mask.phone(text))\")")
-            return nil
-        }
-        return .some(phone)
     }
 
-    /// The last four digits of a bank card. A longer number is refused without echoing it.
-    mutating func cardTail(_ cells: Cells) -> String? {
-        let text = cells["card_tail"].filter { $0 != " " }
-        if text.count > 4, text.allSatisfy(\.isNumber) {
-            error(cells, "card_tail", "looks like a whole card number (\(Mask.card(tail: text))): keep only the last 4 digits in the register")
-            return nil
-        }
-        guard text.count == 4, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            error(cells, "card_tail", "must be the last 4 digits of the bank card (got \"\(text)\")")
-            return nil
-        }
-        return text
-    }
+    func field(_ key: String) -> Field { Field(key: key, position: positions[key]) }
 
-    mutating func money(_ cells: Cells, _ key: String) -> Money? {
-        do {
-            let amount = try Money.parseYuan(cells[key])
-            guard amount.fen > 0 else {
-                error(cells, key, "must be more than 0 (got \(amount.yuanString))")
+    /// The next row with as many cells as the header; nil at the end, or when the file turned
+    /// out unreadable (`failed`).
+    mutating func next() -> Cells? {
+        guard !failed, !ended, source != nil else { return nil }
+        while true {
+            let row: RegisterRow?
+            do {
+                row = try source?.next()
+            } catch {
+                fail(error)
                 return nil
             }
-            return amount
-        } catch {
-            self.error(cells, key, error.description)
-            return nil
+            guard let row else {
+                log.insert(shapeProblems, at: mark)
+                shapeProblems = []
+                ended = true
+                return nil
+            }
+            // A source's own findings about the row (a workbook's value under no heading) come
+            // first with the rows of the wrong width, as when the file was read before its rows.
+            shapeProblems += row.problems.map {
+                Diagnostic(file: file, line: row.line, keyPath: "", message: $0.message, place: $0.place)
+            }
+            guard row.cells.count == header.count else {
+                shapeProblems.append(Diagnostic(file: file, line: row.line, keyPath: "",
+                                                message: "has \(row.cells.count) fields, the header has \(header.count)",
+                                                place: source?.place(line: row.line, column: nil)))
+                continue
+            }
+            return Cells(line: row.line, values: row.cells)
         }
+    }
+
+    /// Drops what this file's rows gave and reports why it cannot be read.
+    private mutating func fail(_ error: RegisterSourceError) {
+        log.truncate(to: mark)
+        shapeProblems = []
+        log.error(file, error.line, error.keyPath, error.message, place: error.place)
+        failed = true
+        source = nil
+    }
+
+    /// How a diagnostic about the whole row names it (a workbook's first column: `代发结果!A3`);
+    /// nil for text files, named by line.
+    func place(of cells: Cells) -> String? { source?.place(line: cells.line, column: nil) }
+
+    mutating func error(_ cells: Cells, _ field: Field, _ message: String) {
+        log.error(file, cells.line, field.key, message, place: source?.place(line: cells.line, column: field.position))
+    }
+
+    mutating func warning(_ cells: Cells, _ field: Field, _ message: String) {
+        log.warning(file, cells.line, field.key, message, place: source?.place(line: cells.line, column: field.position))
     }
 }

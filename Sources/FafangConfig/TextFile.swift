@@ -42,10 +42,21 @@ public enum TextFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-            throw .unreadable(path: path, reason: reason)
+            throw unreadable(path, error)
         }
         return try decode(data, path: path)
+    }
+
+    /// Why `path` cannot be read, in Foundation's words (as `read` reports it). For a file that
+    /// failed another way (opening or reading it streamed), Foundation is asked to read it.
+    static func unreadable(_ path: String, _ error: (any Error)? = nil) -> Failure {
+        var failure = error
+        if failure == nil {
+            do { _ = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch { failure = error }
+        }
+        let reason = failure.flatMap { ($0 as NSError).localizedFailureReason }
+            ?? (FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        return .unreadable(path: path, reason: reason)
     }
 
     public static func decode(_ data: Data, path: String) throws(Failure) -> (text: String, encoding: Encoding) {

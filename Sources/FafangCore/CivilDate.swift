@@ -39,6 +39,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses ISO "YYYY-MM-DD".
     public init?(iso text: String) {
+        if let (y, m, d) = Self.plainISO(text) {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
@@ -46,8 +50,33 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
+    /// "2021-03-15": the year in (at least) four digits, month and day in two.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // Day arithmetic can leave 1...9999: those years as printf writes them.
+        guard (0...9999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, day) }
+        let digits: [UInt8] = [
+            UInt8(year / 1000 % 10), UInt8(year / 100 % 10), UInt8(year / 10 % 10), UInt8(year % 10), 0xFD,
+            UInt8(month / 10), UInt8(month % 10), 0xFD, UInt8(day / 10), UInt8(day % 10),
+        ]
+        // 0xFD + "0" wraps to "-".
+        return String(decoding: digits.map { $0 &+ UInt8(ascii: "0") }, as: UTF8.self)
+    }
+
+    /// "YYYY-MM-DD" exactly, read on the bytes (the ledger reads a county's payments with it);
+    /// nil for any other text, which `init?(iso:)` then reads the long way.
+    private static func plainISO(_ text: String) -> (Int, Int, Int)? {
+        guard text.utf8.count == 10 else { return nil }
+        var values = [0, 0, 0]
+        for (index, byte) in text.utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let part = index < 4 ? 0 : index < 7 ? 1 : 2
+            values[part] = values[part] * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return (values[0], values[1], values[2])
     }
 
     /// Days since 1970-01-01 (negative before). Howard Hinnant's days_from_civil.

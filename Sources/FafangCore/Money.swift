@@ -53,6 +53,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     private static func parse(
         _ raw: String, scaleDigits: Int, strippingSuffixes: [String]
     ) throws(ParseError) -> Money {
+        if let plain = DecimalText.parsePlain(raw, scaleDigits: scaleDigits) { return Money(fen: plain) }
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         for suffix in strippingSuffixes where text.hasSuffix(suffix) {
             text = String(text.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
@@ -89,6 +90,14 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         let (high, low) = fen.multipliedFullWidth(by: numerator)
         let wide = (Int128(high) << 64) | Int128(low)
         return Money(fen: Int64(DecimalText.divideRoundingHalfAway(wide, Int128(denominator))))
+    }
+
+    /// `fraction(_:of:)`, or nil when the result is beyond what fen can count (Int64).
+    public func checkedFraction(_ numerator: Int64, of denominator: Int64) -> Money? {
+        guard denominator > 0 else { return nil }
+        let (high, low) = fen.multipliedFullWidth(by: numerator)
+        let wide = (Int128(high) << 64) | Int128(low)
+        return Int64(exactly: DecimalText.divideRoundingHalfAway(wide, Int128(denominator))).map { Money(fen: $0) }
     }
 }
 
@@ -135,6 +144,31 @@ public enum DecimalText {
         guard trimmed.count <= 18, let magnitude = Int64(trimmed.isEmpty ? "0" : String(trimmed))
         else { throw .tooLarge(shown) }
         return negative ? -magnitude : magnitude
+    }
+
+    /// The common case of `parse`, on the bytes: digits, then optionally a point and at most
+    /// `scaleDigits` digits ("1800", "42.53"). Nil for any other text, which `parse` then reads
+    /// (and refuses with the reason, when it must).
+    public static func parsePlain(_ text: String, scaleDigits: Int) -> Int64? {
+        var value: Int64 = 0
+        var digits = 0
+        var decimals = -1  // -1 until the point
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard decimals < 0, digits > 0 else { return nil }
+                decimals = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18, decimals < scaleDigits else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            digits += 1
+            if decimals >= 0 { decimals += 1 }
+        }
+        let padding = scaleDigits - Swift.max(decimals, 0)
+        // At most 18 digits once scaled: below Int64.max (longer texts take the long way).
+        guard digits > 0, decimals != 0, digits + padding <= 18 else { return nil }
+        for _ in 0..<padding { value *= 10 }
+        return value
     }
 
     /// Formats 123456 with `decimals` 2 as "1234.56" (or "1,234.56" grouped).

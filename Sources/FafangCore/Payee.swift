@@ -15,6 +15,7 @@ public struct Acreage: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     /// Parses "1100", "42.53", "3.5亩" (at most two decimals).
     public static func parse(_ text: String) throws(Money.ParseError) -> Acreage {
+        if let plain = DecimalText.parsePlain(text, scaleDigits: 2) { return Acreage(centimu: plain) }
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("亩") { t.removeLast() }
         guard !t.isEmpty else { throw .empty }
@@ -55,6 +56,13 @@ public struct Household: Hashable, Sendable {
 
     /// 亩 × rate × years, rounded half away from zero to the fen (exact for whole-fen rates).
     public var owed: Money { rate.fraction(area.centimu * Int64(years), of: 100) }
+
+    /// `owed`, or nil when it is beyond what fen can count: a register row with an absurd area
+    /// is refused with that, not a crash.
+    public var checkedOwed: Money? {
+        let (product, overflow) = area.centimu.multipliedReportingOverflow(by: Int64(years))
+        return overflow ? nil : rate.checkedFraction(product, of: 100)
+    }
 }
 
 /// A person paid a fixed subsidy.

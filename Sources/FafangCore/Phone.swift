@@ -8,6 +8,11 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Accepts, for example, "138" + "12345678", "+86 138 1234 5678", "86-138-1234-5678"; rejects anything else.
     public init?(_ text: String) {
+        if let ascii = Self.asciiDigits(text) {
+            guard let ascii else { return nil }
+            digits = ascii
+            return
+        }
         var chars = text.filter { !" -\u{3000}".contains($0) }
         if chars.hasPrefix("+86") { chars.removeFirst(3) } else if chars.count == 13, chars.hasPrefix("86") { chars.removeFirst(2) }
         guard chars.count == 11, chars.allSatisfy(\.isASCIIDigit), chars.first == "1",
@@ -15,6 +20,38 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
         digits = chars
     }
+
+    /// The same rules on the bytes of an ASCII text (a register's million phones): `.some(nil)`
+    /// when it is not a mobile, nil when the text is not ASCII (the rules above then apply).
+    private static func asciiDigits(_ text: String) -> String?? {
+        var kept: (UInt64, Int) = (0, 0)  // up to 14 kept bytes, as digits; the count
+        var plus = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") { continue }
+            if byte == UInt8(ascii: "+"), kept.1 == 0, !plus { plus = true; continue }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), kept.1 < 14 else {
+                return .some(nil)  // any other character, or too many digits
+            }
+            kept = (kept.0 * 10 + UInt64(byte - UInt8(ascii: "0")), kept.1 + 1)
+        }
+        var (number, count) = kept
+        if plus {
+            // "+86" then 11 digits.
+            guard count == 13, number / 100_000_000_000 == 86 else { return .some(nil) }
+            number %= 100_000_000_000
+            count = 11
+        } else if count == 13, number / 100_000_000_000 == 86 {
+            number %= 100_000_000_000
+            count = 11
+        }
+        guard count == 11, (13_000_000_000...19_999_999_999).contains(number) else { return .some(nil) }
+        // Most registers write the 11 digits alone: the text is then the digits.
+        return .some(text.utf8.count == 11 ? text : String(number))
+    }
+
+    /// Digits already known to be a mainland mobile (a register's packed column).
+    init(checkedDigits: String) { digits = checkedDigits }
 
     /// 138****5678.
     public var masked: String { Mask.phone(digits) }

@@ -59,6 +59,12 @@ public struct Reconciliation: Hashable, Sendable {
         self.payeeCount = payees.count
     }
 
+    public init(budget: Money, payees: PayeeRegister) {
+        self.budget = budget
+        self.owed = payees.totalOwed
+        self.payeeCount = payees.count
+    }
+
     /// Owed minus budget: positive when the register asks for more than was budgeted.
     public var difference: Money { owed - budget }
     public var balances: Bool { difference == .zero }

@@ -41,8 +41,9 @@ public struct EventRouter: Sendable {
             for configured in configuration.projects where codes.contains(configured.project.code) {
                 let code = configured.project.code
                 var counts: [String: Int] = [:]
-                for payee in configured.payees where ledger.paid(project: code, payee: payee.id) < payee.owed {
-                    counts[payee.village, default: 0] += 1
+                let payees = configured.payees
+                for position in payees.indices where ledger.paid(project: code, payee: payees.id(at: position)) < payees.owed(at: position) {
+                    counts[payees.village(at: position), default: 0] += 1
                 }
                 unpaid[code] = counts
             }

@@ -105,7 +105,7 @@ struct PreviewCommand: ParsableCommand {
     private func findPayee(in configuration: Configuration) throws -> (ProjectConfiguration, Payee) {
         let projects = configuration.projects.filter { project == nil || $0.project.code == project }
         if let project, projects.isEmpty { throw ValidationError("no project with code \(project)") }
-        let matches = projects.compactMap { config in config.payees.first { $0.id == payee }.map { (config, $0) } }
+        let matches = projects.compactMap { config in config.payee(id: payee).map { (config, $0) } }
         guard let match = matches.first else {
             throw ValidationError("no payee \(payee) in \(project.map { "project \($0)" } ?? "any project's register")")
         }

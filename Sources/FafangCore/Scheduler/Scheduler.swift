@@ -30,7 +30,7 @@ public enum Scheduler {
 /// One project's standing on one day, and the events that follow from it.
 struct ProjectState {
     let project: Project
-    let payees: [Payee]
+    let payees: PayeeRegister
     let deadlines: DeadlineRule
     /// Payments not yet notified, oldest first.
     let unnotified: [LedgerEntry]
@@ -51,28 +51,35 @@ struct ProjectState {
     }
 
     /// Villages with a payee not yet paid in full (for a transfer, the villages themselves).
+    /// Read from the register's columns: it has a million payees.
     var villagesWithUnpaidPayees: [String] {
         var seen = Set<String>()
-        return payees.filter { (paidByPayee[$0.id] ?? .zero) < $0.owed }.map(\.village).filter { seen.insert($0).inserted }
+        var villages: [String] = []
+        for position in payees.indices {
+            let paid = paidByPayee.isEmpty ? .zero : paidByPayee[payees.id(at: position)] ?? .zero
+            guard paid < payees.owed(at: position) else { continue }
+            let village = payees.village(at: position)
+            if seen.insert(village).inserted { villages.append(village) }
+        }
+        return villages
     }
 
-    func audience(for payee: Payee) -> DueEvent.Audience {
-        payee.kind == .village ? .village(payee.village) : .payee(payee.id)
+    func audience(at position: Int) -> DueEvent.Audience {
+        payees.kind(at: position) == .village ? .village(payees.village(at: position)) : .payee(payees.id(at: position))
     }
 
     /// One notice per recorded payment, to the one paid.
     func paymentEvents() -> [DueEvent] {
         guard !unnotified.isEmpty else { return [] }
-        let byID = Dictionary(payees.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return unnotified.compactMap { entry in
-            guard let payee = byID[entry.payeeID] else { return nil }
+            guard let payee = payees.position(of: entry.payeeID) else { return nil }
             var facts = DueEvent.Facts()
             facts.payeeID = entry.payeeID
             facts.amount = entry.amount
             facts.paymentDate = entry.date
             facts.bankReference = entry.bankReference
             return DueEvent(key: PaymentNotice.key(project: project.code, entry: entry), kind: .paymentRecorded,
-                            projectCode: project.code, audiences: [audience(for: payee)], facts: facts)
+                            projectCode: project.code, audiences: [audience(at: payee)], facts: facts)
         }
     }
 
@@ -147,8 +154,7 @@ struct ProjectState {
     }
 
     private func villagesOf(all: Bool) -> [DueEvent.Audience] {
-        var seen = Set<String>()
-        return payees.map(\.village).filter { seen.insert($0).inserted }.map { .village($0) }
+        payees.villages.map { .village($0) }
     }
 
     /// Courtesy notices to households and persons still wholly unpaid `inProgressDelayDays`
@@ -157,17 +163,19 @@ struct ProjectState {
     func inProgressEvents() -> [DueEvent] {
         var events: [DueEvent] = []
         var running = Money.zero
-        for payee in payees where payee.kind != .village {
-            running += payee.owed
-            guard (paidByPayee[payee.id] ?? .zero) == .zero,
+        for position in payees.indices where payees.kind(at: position) != .village {
+            let owed = payees.owed(at: position)
+            running += owed
+            let id = payees.id(at: position)
+            guard (paidByPayee[id] ?? .zero) == .zero,
                   let covering = project.plan.first(where: { project.target(of: $0) >= running }) ?? project.plan.last,
                   due(covering).days(until: today) >= settings.inProgressDelayDays
             else { continue }
             var facts = facts(for: covering)
-            facts.payeeID = payee.id
-            facts.amount = payee.owed
-            events.append(DueEvent(key: "in-progress:\(project.code):\(payee.id):\(covering.deadline)", kind: .paymentInProgress,
-                                   projectCode: project.code, audiences: [.payee(payee.id)], facts: facts))
+            facts.payeeID = id
+            facts.amount = owed
+            events.append(DueEvent(key: "in-progress:\(project.code):\(id):\(covering.deadline)", kind: .paymentInProgress,
+                                   projectCode: project.code, audiences: [.payee(id)], facts: facts))
         }
         return events
     }

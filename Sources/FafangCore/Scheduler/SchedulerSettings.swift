@@ -36,13 +36,17 @@ public struct SchedulerSettings: Sendable, Hashable {
 /// A project with its payees, as the scheduler sees it.
 public struct ScheduledProject: Sendable, Hashable {
     public var project: Project
-    public var payees: [Payee]
+    public var payees: PayeeRegister
     /// When its milestones fall due (and the calendar working days are counted in).
     public var deadlines: DeadlineRule
 
-    public init(project: Project, payees: [Payee], deadlines: DeadlineRule = .asWritten) {
+    public init(project: Project, payees: PayeeRegister, deadlines: DeadlineRule = .asWritten) {
         self.project = project
         self.payees = payees
         self.deadlines = deadlines
+    }
+
+    public init(project: Project, payees: some Sequence<Payee>, deadlines: DeadlineRule = .asWritten) {
+        self.init(project: project, payees: PayeeRegister(payees), deadlines: deadlines)
     }
 }

@@ -13,7 +13,7 @@ struct WorkbookRegisterTests {
     private func households(_ file: String, sheet: String?) throws -> ([Payee], DiagnosticLog) {
         var reader = RegisterReader(file: file, log: DiagnosticLog(), sheet: sheet)
         let payees = reader.households(villages: ["殷官屯村"], defaultRate: Money(fen: 180_000), defaultYears: 3)
-        return (payees, reader.log)
+        return (Array(payees), reader.log)
     }
 
     @Test func theNamedSheetReadsAsTheCSVRegister() throws {
