@@ -18,7 +18,7 @@ struct ScaleBench: AsyncParsableCommand {
 
     @Option(help: "Households in the land-rent register.") var households = 1_000_000
     @Option(help: "Rows of the bank batch result file (at most 2/5 of the households).") var ledgerRows = 200_000
-    @Option(help: "A fafang binary; give it several times to compare them on the same files.") var fafang: [String] = []
+    @Option(help: "A fafang binary; give it several times to compare them on the same files (the exit status is the first one's).") var fafang: [String] = []
     @Option(help: "Templates folder.") var templates = "Templates"
     @Flag(help: "Write the register and the bank file in GB18030 (as Chinese Excel saves CSV).") var gb18030 = false
     @Option(help: "Keep the generated configuration in this folder (created; reused if it already has one).") var directory: String?
@@ -45,33 +45,39 @@ struct ScaleBench: AsyncParsableCommand {
         let registerBytes = (try? FileManager.default.attributesOfItem(atPath: root + "/payees/households.csv")[.size] as? Int) ?? 0
         print("fafang-bench scale: \(households) households (\(gb18030 ? "GB18030" : "UTF-8"), \(registerBytes / 1_048_576) MiB), "
             + "\(ledgerRows) bank rows; targets ≤ \(Int(Self.targetSeconds)) s and ≤ \(Int(Self.targetMegabytes)) MB, import ≤ \(Int(Self.importTargetSeconds)) s")
-        var failed = false
+        var met: [Bool] = []
         for binary in binaries {
             guard FileManager.default.isExecutableFile(atPath: binary) else { throw ValidationError("no fafang binary at \(binary)") }
-            print("\n  \(binary)")
-            print("  " + "command".padding(toLength: 16, withPad: " ", startingAt: 0) + "seconds  target   peak RSS    target     CPU s")
-            let log = root + "/bench-" + (binary as NSString).lastPathComponent
-            let check = try BenchChild.run(binary, ["check", "--config", root], stdout: log + "-check.out", stderr: log + "-check.err")
-            failed = !report("check", check, seconds: Self.targetSeconds, megabytes: Self.targetMegabytes) || failed
-            let plan = try BenchChild.run(binary, ["plan", "--config", root, "--at", "2021-06-20"], stdout: log + "-plan.out", stderr: log + "-plan.err")
-            failed = !report("plan", plan, seconds: Self.targetSeconds, megabytes: Self.targetMegabytes) || failed
-            try? FileManager.default.removeItem(atPath: root + "/state")
-            let ledger = try BenchChild.run(binary, ["ledger", "import", "--config", root, bankFile], stdout: log + "-import.out", stderr: log + "-import.err")
-            failed = !report("ledger import", ledger, seconds: Self.importTargetSeconds, megabytes: nil) || failed
-            let (ready, whole) = try await runToReady(binary, root: root, log: log)
-            failed = !report("run to READY", ready, seconds: Self.targetSeconds, megabytes: Self.targetMegabytes) || failed
-            if let whole {
-                print(String(format: "  %@%.0f MB peak until it stopped on SIGTERM (first scheduler tick included), exit %d",
-                             "".padding(toLength: 16, withPad: " ", startingAt: 0), Double(whole.peakKilobytes) / 1024, whole.status))
-            }
-            if let summary = try? String(contentsOfFile: log + "-check.out", encoding: .utf8).split(separator: "\n").last {
-                print("  check said: \(summary)")
-            }
-            if let summary = try? String(contentsOfFile: log + "-import.out", encoding: .utf8).split(separator: "\n").last {
-                print("  import said: \(summary)")
+            met.append(try await measure(binary, root: root, bankFile: bankFile))
+        }
+        if met.first == false { throw ExitCode(1) }
+    }
+
+    /// Measures one binary; false when a command failed or missed a target.
+    private func measure(_ binary: String, root: String, bankFile: String) async throws -> Bool {
+        var failed = false
+        print("\n  \(binary)")
+        print("  " + "command".padding(toLength: 16, withPad: " ", startingAt: 0) + "seconds  target   peak RSS    target     CPU s")
+        let log = root + "/bench-" + (binary as NSString).lastPathComponent
+        let check = try BenchChild.run(binary, ["check", "--config", root], stdout: log + "-check.out", stderr: log + "-check.err")
+        failed = !report("check", check, seconds: Self.targetSeconds, megabytes: Self.targetMegabytes) || failed
+        let plan = try BenchChild.run(binary, ["plan", "--config", root, "--at", "2021-06-20"], stdout: log + "-plan.out", stderr: log + "-plan.err")
+        failed = !report("plan", plan, seconds: Self.targetSeconds, megabytes: Self.targetMegabytes) || failed
+        try? FileManager.default.removeItem(atPath: root + "/state")
+        let ledger = try BenchChild.run(binary, ["ledger", "import", "--config", root, bankFile], stdout: log + "-import.out", stderr: log + "-import.err")
+        failed = !report("ledger import", ledger, seconds: Self.importTargetSeconds, megabytes: nil) || failed
+        let (ready, whole) = try await runToReady(binary, root: root, log: log)
+        failed = !report("run to READY", ready, seconds: Self.targetSeconds, megabytes: Self.targetMegabytes) || failed
+        if let whole {
+            print(String(format: "  %@%.0f MB peak until it stopped on SIGTERM (first scheduler tick included), exit %d",
+                         "".padding(toLength: 16, withPad: " ", startingAt: 0), Double(whole.peakKilobytes) / 1024, whole.status))
+        }
+        for (name, file) in [("check", "-check.out"), ("import", "-import.out")] {
+            if let summary = try? String(contentsOfFile: log + file, encoding: .utf8).split(separator: "\n").last {
+                print("  \(name) said: \(summary)")
             }
         }
-        if failed { throw ExitCode(1) }
+        return !failed
     }
 
     /// Prints one line; false when the command failed or missed a target.

@@ -159,14 +159,14 @@ extension RegisterReader {
 
     /// Adds a row's amount to the register's total; an amount, or a total, beyond what fen can
     /// count (Int64: 92,233,720,368,547,758.07 元) is an error of the row, not a crash.
-    private mutating func tally(_ cells: Cells, _ field: Field, _ owed: Money?, total: inout Money, what: String) {
+    private mutating func tally(_ cells: Cells, _ field: Field, _ owed: Money?, total: inout Money, what: @autoclosure () -> String) {
         guard let owed else {
-            error(cells, field, "too large to count in fen (\(what))")
+            error(cells, field, "too large to count in fen (\(what()))")
             return
         }
         let (sum, overflow) = total.fen.addingReportingOverflow(owed.fen)
         guard !overflow else {
-            error(cells, field, "the register's total owed would be too large to count in fen (\(what) more)")
+            error(cells, field, "the register's total owed would be too large to count in fen (\(what()) more)")
             return
         }
         total = Money(fen: sum)
