@@ -47,66 +47,68 @@ extension RegisterReader {
     /// A household register for land rent: rate and years may come from the project's defaults.
     mutating func households(villages: Set<String>?, defaultRate: Money?, defaultYears: Int?) -> PayeeRegister {
         guard open(.households) else { return PayeeRegister() }
-        let party = PartyFields(self)
         let (areaField, rateField, yearsField) = (field("area_mu"), field("rate_yuan_per_mu"), field("years"))
-        var ids = PayeeIDs()
-        var result = PayeeRegister()
-        var total = Money.zero
-        while let cells = next() {
-            let before = log.errorCount
-            let (id, name, village, phone, tail) = self.party(cells, party, among: result, ids: ids, villages: villages)
+        return payees(villages: villages) { reader, cells, party, total, before in
             var area: Acreage?
-            do {
+            do throws(Money.ParseError) {
                 area = try Acreage.parse(cells[areaField])
-                if let a = area, a.centimu <= 0 { error(cells, areaField, "must be more than 0 (got \(a))"); area = nil }
+                if let a = area, a.centimu <= 0 { reader.error(cells, areaField, "must be more than 0 (got \(a))"); area = nil }
             } catch {
-                self.error(cells, areaField, error.description)
+                reader.error(cells, areaField, error.description)
             }
             var rate = defaultRate
-            if !cells[rateField].isEmpty { rate = money(cells, rateField) } else if rate == nil {
-                error(cells, rateField, "missing, and the project gives no rate_yuan_per_mu default")
+            if !cells[rateField].isEmpty { rate = reader.money(cells, rateField) } else if rate == nil {
+                reader.error(cells, rateField, "missing, and the project gives no rate_yuan_per_mu default")
             }
             var years = defaultYears
             if !cells[yearsField].isEmpty {
                 years = Int(cells[yearsField]).flatMap { (1...99).contains($0) ? $0 : nil }
-                if years == nil { error(cells, yearsField, "must be a whole number of years from 1 to 99 (got \"\(cells[yearsField])\")") }
+                if years == nil { reader.error(cells, yearsField, "must be a whole number of years from 1 to 99 (got \"\(cells[yearsField])\")") }
             } else if years == nil {
-                error(cells, yearsField, "missing, and the project gives no years default")
+                reader.error(cells, yearsField, "missing, and the project gives no years default")
             }
-            var household: Household?
-            if log.errorCount == before, let id, let name, let village, let phone, let tail, let area, let rate, let years {
-                household = Household(id: id, name: name, village: village, phone: phone, cardTail: tail, area: area, rate: rate, years: years)
-                tally(cells, areaField, household?.checkedOwed, total: &total,
-                      what: "\(area) 亩 × \(rate.yuanString) 元 × \(years) years")
-            }
-            guard log.errorCount == before, let household else {
-                if let id { ids.refused(id, line: cells.line) }
-                continue
-            }
-            result.append(Payee(household))
-            ids.accepted(line: cells.line)
+            guard reader.log.errorCount == before, let id = party.id, let name = party.name, let village = party.village,
+                  let phone = party.phone, let tail = party.cardTail, let area, let rate, let years else { return nil }
+            let household = Household(id: id, name: name, village: village, phone: phone, cardTail: tail, area: area, rate: rate, years: years)
+            reader.tally(cells, areaField, household.checkedOwed, total: &total, what: "\(area) 亩 × \(rate.yuanString) 元 × \(years) years")
+            // An amount too large to count is refused before the payee is made (it computes what is owed).
+            guard reader.log.errorCount == before else { return nil }
+            return Payee(household)
         }
-        return failed ? PayeeRegister() : result
     }
 
     /// A register of persons with a fixed subsidy each.
     mutating func persons(villages: Set<String>?) -> PayeeRegister {
         guard open(.persons) else { return PayeeRegister() }
-        let party = PartyFields(self)
         let amountField = field("amount_yuan")
+        return payees(villages: villages) { reader, cells, party, total, before in
+            guard let amount = reader.money(cells, amountField), reader.log.errorCount == before else { return nil }
+            reader.tally(cells, amountField, amount, total: &total, what: "\(amount.yuanString) 元")
+            guard reader.log.errorCount == before, let id = party.id, let name = party.name, let village = party.village, let phone = party.phone,
+                  let tail = party.cardTail else { return nil }
+            return Payee(Person(id: id, name: name, village: village, phone: phone, cardTail: tail, amount: amount))
+        }
+    }
+
+    /// The rows of an opened household or person register: each row's shared cells checked, then
+    /// `make` checks the rest and gives the payee (nil, or any problem it reports, leaves the row
+    /// out whole); it is told the log's error count before the row, to add to the total only a
+    /// row without problems. Nothing when the file turned out unreadable.
+    private mutating func payees(villages: Set<String>?,
+                                 _ make: (inout RegisterReader, Cells, Party, inout Money, Int) -> Payee?) -> PayeeRegister {
+        let fields = PartyFields(self)
         var ids = PayeeIDs()
         var result = PayeeRegister()
         var total = Money.zero
         while let cells = next() {
             let before = log.errorCount
-            let (id, name, village, phone, tail) = self.party(cells, party, among: result, ids: ids, villages: villages)
-            let amount = money(cells, amountField)
-            if log.errorCount == before, let amount { tally(cells, amountField, amount, total: &total, what: "\(amount.yuanString) 元") }
-            guard log.errorCount == before, let id, let name, let village, let phone, let tail, let amount else {
-                if let id { ids.refused(id, line: cells.line) }
+            let party = self.party(cells, fields, among: result, ids: ids, villages: villages)
+            let payee = make(&self, cells, party, &total, before)
+            guard log.errorCount == before, let payee else {
+                if let id = party.id { ids.refused(id, line: cells.line) }
                 continue
             }
-            result.append(Payee(Person(id: id, name: name, village: village, phone: phone, cardTail: tail, amount: amount)))
+            result.append(payee)
             ids.accepted(line: cells.line)
         }
         return failed ? PayeeRegister() : result
@@ -183,8 +185,10 @@ extension RegisterReader {
     }
 
     /// Those shared cells of one row, each checked (nil when it has a problem, reported).
+    typealias Party = (id: String?, name: String?, village: String?, phone: PhoneNumber??, cardTail: String?)
+
     private mutating func party(_ cells: Cells, _ fields: PartyFields, among register: PayeeRegister, ids: PayeeIDs, villages: Set<String>?)
-        -> (id: String?, name: String?, village: String?, phone: PhoneNumber??, cardTail: String?) {
+        -> Party {
         (id(cells, fields.id, among: register, ids: ids), required(cells, fields.name), village(cells, fields.village, known: villages),
          phone(cells, fields.phone, needed: true), cardTail(cells, fields.cardTail))
     }

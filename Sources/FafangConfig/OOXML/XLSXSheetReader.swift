@@ -19,7 +19,7 @@ struct XLSXCell: Equatable {
 /// hands each `<row>` on as it ends, so a sheet of a million rows is never held as a tree.
 ///
 /// Values become text: shared and inline strings as written, numbers as decimal text (never a
-/// `Double`: a phone stored as 13812345678 comes back exactly), numbers in a date style as
+/// `Double`: an 11-digit phone stored as a number comes back digit for digit), numbers in a date style as
 /// `YYYY-MM-DD`, booleans as TRUE/FALSE, errors as `#N/A`. Every cell of a merged range takes the
 /// value of its top-left cell (the merges are read first from the end of the sheet's XML, where
 /// Excel writes them). Rows with no text at all are not given. A sheet part larger than

@@ -8,8 +8,8 @@ enum XLSXValue {
     /// (`1980.0000000000002` is 1980).
     static let significantDigits = 15
 
-    /// `13812345678`, `1.3812345678E10` and `13812345678.0` all give "13812345678"; `1234.5`
-    /// gives "1234.5". Nil when the text is not a number.
+    /// An 11-digit integer written plainly, in E notation (`1.2345678901E10`) or with `.0` all
+    /// give the same 11 digits; `1234.5` gives "1234.5". Nil when the text is not a number.
     static func number(_ raw: String) -> String? {
         var text = Substring(raw.trimmingCharacters(in: .whitespaces))
         var negative = false
