@@ -10,6 +10,10 @@ public struct Configuration: Sendable {
     public var projects: [ProjectConfiguration]
     /// China's holiday calendar (`[calendar] file`); nil when none is configured.
     public var holidayCalendar: HolidayCalendar? = nil
+    /// The console's and the CLI's operator accounts (`[console] operators`, operators.toml).
+    public var operators: [OperatorAccount] = []
+
+    public func operatorAccount(named name: String) -> OperatorAccount? { operators.first { $0.name == name } }
 
     public func project(code: String) -> ProjectConfiguration? { projects.first { $0.project.code == code } }
 }
@@ -48,6 +52,10 @@ public struct Settings: Sendable {
     public var admin: AdminSettings?
     /// `[calendar]`: the holiday calendar file and the township's deadline policy.
     public var calendar: CalendarSettings
+    /// `[approval]`: which messages wait for an approver (household payment SMS by default).
+    public var approval = ApprovalSettings()
+    /// `[console]`: the operators' web console.
+    public var console = ConsoleSettings()
 
     /// The gateway households' SMS go through (`[sms] gateway`), when one is named.
     public var smsGateway: SMSGatewaySettings? { sms.gateway.flatMap { gateways[$0] } }
@@ -97,4 +105,44 @@ public struct ProjectConfiguration: Sendable {
 
     /// The payee with this id, found without scanning the register.
     public func payee(id: String) -> Payee? { payees.payee(id: id) }
+}
+
+/// An operator account of `operators.toml` (`[operators.NAME]`): the password only as a bcrypt
+/// hash, set by `fafang passwd NAME`.
+public struct OperatorAccount: Sendable, Hashable {
+    /// The login name (the table's key).
+    public var name: String
+    /// Shown on pages and in the audit log beside the name (e.g. 张会计).
+    public var displayName: String
+    public var role: OperatorRole
+    /// `$2b$…`; nil until `fafang passwd` sets one (the account cannot log in then).
+    public var passwordHash: String?
+
+    public init(name: String, displayName: String, role: OperatorRole, passwordHash: String?) {
+        self.name = name
+        self.displayName = displayName
+        self.role = role
+        self.passwordHash = passwordHash
+    }
+}
+
+/// `[console]` of fafang.toml: the operators' web console on the admin server.
+public struct ConsoleSettings: Sendable, Hashable {
+    /// The operators file, resolved against the configuration folder (`operators.toml`).
+    public var operatorsFile: String = "operators.toml"
+    /// A session ends after this long without a request.
+    public var sessionMinutes: Int = 30
+    /// Cookies carry Secure: `auto` (when the request came over TLS, `X-Forwarded-Proto: https`), always, never.
+    public var secureCookies: SecureCookies = .auto
+    /// Failed logins of one account or one address allowed in `lockoutMinutes` before it must wait.
+    public var maxFailedLogins: Int = 5
+    public var lockoutMinutes: Int = 15
+    /// Whether `/public/` serves the village transparency report (公示) without a login.
+    public var publicReport: Bool = true
+
+    public enum SecureCookies: String, Sendable, Hashable, CaseIterable {
+        case auto, always, never
+    }
+
+    public init() {}
 }

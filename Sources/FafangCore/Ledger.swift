@@ -9,13 +9,42 @@ public struct LedgerEntry: Hashable, Sendable, Codable {
     public var date: CivilDate
     /// The bank's reference; unique, so recording the same payment twice is a no-op.
     public var bankReference: String
+    /// Who recorded it: an operator's account name (the console, `fafang ledger import --operator`),
+    /// nil for a machine source (the bank API, the inbox). Not part of what was paid: a replay by
+    /// someone else is the same payment (`sameContent`).
+    public var recordedBy: String?
 
-    public init(projectCode: String, payeeID: String, amount: Money, date: CivilDate, bankReference: String) {
+    public init(projectCode: String, payeeID: String, amount: Money, date: CivilDate, bankReference: String, recordedBy: String? = nil) {
+        self.recordedBy = recordedBy
         self.projectCode = projectCode
         self.payeeID = payeeID
         self.amount = amount
         self.date = date
         self.bankReference = bankReference
+    }
+}
+
+extension LedgerEntry {
+    /// Whether both record the same payment (who recorded it aside).
+    public func sameContent(as other: LedgerEntry) -> Bool {
+        projectCode == other.projectCode && payeeID == other.payeeID && amount == other.amount && date == other.date
+            && bankReference == other.bankReference
+    }
+}
+
+/// What a project was paid on one day: the ledger summed by (project, value date). Kept by the
+/// store as payments are recorded, so status and metrics never read the whole ledger.
+public struct LedgerDayTotal: Sendable, Hashable {
+    public var projectCode: String
+    public var date: CivilDate
+    public var amount: Money
+    public var entries: Int
+
+    public init(projectCode: String, date: CivilDate, amount: Money, entries: Int) {
+        self.projectCode = projectCode
+        self.date = date
+        self.amount = amount
+        self.entries = entries
     }
 }
 

@@ -10,9 +10,11 @@ public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Where an outbox message stands. Only `MessageLifecycle` moves a message from one to another.
 ///
-/// pending → sending (leased) → sent → delivered | failed, or → dead; a webhook's success is
-/// final (delivered), an SMS's `sent` waits for the delivery report.
+/// (held → pending | rejected) pending → sending (leased) → sent → delivered | failed, or → dead;
+/// a webhook's success is final (delivered), an SMS's `sent` waits for the delivery report.
 public enum MessageState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Waiting for an approver (`[approval]`): in an `ApprovalBatch`, never claimed until approved.
+    case held
     /// Waiting for its time (first send, a retry, or held by quiet hours or a rate limit).
     case pending
     /// Leased to a sender; returns to the claimable set when the lease expires.
@@ -25,9 +27,11 @@ public enum MessageState: String, Sendable, Hashable, Codable, CaseIterable {
     case failed
     /// Given up: a permanent failure or retries exhausted (the office is told).
     case dead
+    /// Its batch was rejected by an approver: kept, with the reason as its last error, never sent.
+    case rejected
 
     /// Whether nothing more will happen to it unless an operator acts.
-    public var isSettled: Bool { self == .delivered || self == .failed || self == .dead }
+    public var isSettled: Bool { self == .delivered || self == .failed || self == .dead || self == .rejected }
 }
 
 /// One message to one recipient on one channel, as the scheduler's event turned into it: what
@@ -54,10 +58,25 @@ public struct OutboxItem: Sendable, Hashable {
     public var templateParameters: [String: String]
     /// Not to be sent before this instant (quiet hours are applied at dispatch too).
     public var notBefore: Date
+    /// Set when an approver must release it first (`ApprovalSettings.requiresApproval`): the
+    /// batch it joins. It is enqueued `held`.
+    public var approval: ApprovalHold?
+    /// The payment it tells of (payment notices), for a batch's total.
+    public var amount: Money?
+    /// SMS segments its text takes (1 for a webhook), for what a batch will cost.
+    public var segments: Int
+    /// The operator (or machine source) who recorded the payment it tells of: they may not
+    /// approve its batch.
+    public var recordedBy: String?
 
     public init(idempotencyKey: String, eventKey: String, kind: DueEvent.Kind, projectCode: String, channel: Channel,
                 gateway: String, recipient: String, village: String?, payeeID: String?, text: String, title: String?,
-                templateParameters: [String: String] = [:], notBefore: Date) {
+                templateParameters: [String: String] = [:], notBefore: Date, approval: ApprovalHold? = nil,
+                amount: Money? = nil, segments: Int = 1, recordedBy: String? = nil) {
+        self.approval = approval
+        self.amount = amount
+        self.segments = segments
+        self.recordedBy = recordedBy
         self.idempotencyKey = idempotencyKey
         self.eventKey = eventKey
         self.kind = kind

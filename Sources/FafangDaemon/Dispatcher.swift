@@ -401,7 +401,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             logger.debug("held", metadata: metadata(completion).merging(["outbox.until": "\(until)", "reason": "\(reason)"]) { $1 })
         case .kept:
             logger.info("attempt recorded; a delivery report had settled it", metadata: metadata(completion))
-        case .failed, .requeued:
+        case .failed, .requeued, .released, .rejected:
             break
         }
     }

@@ -9,6 +9,7 @@ import Foundation
 /// (virtual when rehearsing a year).
 ///
 /// ```
+/// held ──approved──► pending · held ──rejected──► rejected      ([approval]: a batch decided)
 /// pending ──claim──► sending ──attempted(delivered)──► sent (SMS) ──receipt──► delivered | failed
 ///    ▲                  │                          └─► delivered (webhook: no receipt follows)
 ///    │                  ├──attempted(retry)──► pending (at the schedule's next time) or dead
@@ -97,7 +98,7 @@ public struct MessageLifecycle<Clock: InstantClock>: Sendable {
             if case let .delivered(reference) = verdict, message.gatewayReference == nil { message.gatewayReference = reference }
             releaseLease()
             return .persist(.kept)
-        case .pending, .sent, .dead:
+        case .held, .pending, .sent, .dead, .rejected:
             return .none
         }
     }
@@ -142,6 +143,26 @@ public struct MessageLifecycle<Clock: InstantClock>: Sendable {
         return .persist(.requeued)
     }
 
+    /// Its batch was approved: due at once, or at its own later time (quiet hours still apply
+    /// at dispatch). Stores apply this to a whole batch in one write (`Store.decide`).
+    public mutating func approved() -> Action {
+        guard message.state == .held else { return .none }
+        let now = clock.now
+        message.state = .pending
+        message.nextAttemptAt = max(message.nextAttemptAt, now)
+        message.updatedAt = now
+        return .persist(.released)
+    }
+
+    /// Its batch was rejected: kept, never sent, the reason as its last error.
+    public mutating func rejected(reason: String) -> Action {
+        guard message.state == .held else { return .none }
+        message.state = .rejected
+        message.lastError = reason
+        message.updatedAt = clock.now
+        return .persist(.rejected(reason: reason))
+    }
+
     private mutating func giveUp(_ reason: String) -> Action {
         message.state = .dead
         message.lastError = reason
@@ -183,6 +204,10 @@ public enum MessageOutcome: Sendable, Hashable {
     case requeued
     /// The attempt is recorded but the state a report already settled stands.
     case kept
+    /// Approved: pending, to be sent.
+    case released
+    /// Its batch was rejected: never sent.
+    case rejected(reason: String)
 
     /// Its name, as logs and the metrics' `status` label give it.
     public var name: String {
@@ -195,6 +220,8 @@ public enum MessageOutcome: Sendable, Hashable {
         case .dead: return "dead"
         case .requeued: return "requeued"
         case .kept: return "kept"
+        case .released: return "released"
+        case .rejected: return "rejected"
         }
     }
 }

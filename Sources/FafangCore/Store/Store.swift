@@ -17,8 +17,13 @@ public protocol Store: Sendable {
     /// inside the same transaction, what each (project, payee) was paid before this entry, and
     /// returns a problem for an entry that must not be recorded. Any problem rejects the whole
     /// batch (`LedgerRejection`).
+    /// Each entry's `recordedBy` is stored with it.
     func recordLedger(_ entries: [LedgerEntry], source: String, now: Date,
                       check: @escaping @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?) async throws -> LedgerWriteResult
+
+    /// What each project was paid on each value date, kept as payments are recorded: status and
+    /// metrics read this, never the whole ledger.
+    func ledgerTotals() async throws -> [LedgerDayTotal]
 
     /// The payments recorded after the one with position `after` (0: all), in the order recorded,
     /// and the position of the last one (`after` when there are none). Positions only grow.
@@ -30,7 +35,8 @@ public protocol Store: Sendable {
     func emittedKeys() async throws -> Set<String>
 
     /// Records the events as emitted and enqueues their messages, in one transaction: after a
-    /// crash either both are there or neither. An event some of whose messages could not be made
+    /// crash either both are there or neither. An item with `approval` is enqueued `held`, in the
+    /// open batch of its project and day (a new one when there is none open). An event some of whose messages could not be made
     /// is kept with its problem (`unroutedEvents`) until a later `enqueue` of it has none.
     /// Events and messages already present are skipped. Returns the number of new messages.
     @discardableResult
@@ -86,6 +92,31 @@ public protocol Store: Sendable {
 
     func attemptCount() async throws -> Int
     func timeline() async throws -> OutboxTimeline
+
+    // MARK: Approval
+
+    /// Batches in `states` (all when nil), newest first.
+    func approvalBatches(states: Set<ApprovalBatch.State>?, limit: Int) async throws -> [ApprovalBatch]
+
+    func approvalBatch(id: Int64) async throws -> ApprovalBatch?
+
+    /// Up to `limit` messages of a batch, in the order enqueued.
+    func batchMessages(id: Int64, limit: Int) async throws -> [OutboxMessage]
+
+    /// Applies an approver's decision in one transaction: every held message of the batch
+    /// becomes pending (`MessageLifecycle.approved`) or rejected (`rejected(reason:)`), and the
+    /// batch records who, when and why. Refused (nothing written) unless the batch is open and
+    /// still holds `expectedCount` messages. Who may decide is checked by the caller
+    /// (`ApprovalRule`), against the batch it showed. Returns the batch as decided.
+    func decide(_ decision: BatchDecision, now: Date) async throws -> Result<ApprovalBatch, ApprovalRefusal>
+
+    // MARK: Audit log
+
+    /// Appends an operator action (its `id` is assigned).
+    func recordAudit(_ entry: AuditEntry) async throws
+
+    /// The newest `limit` actions, before the one with id `before` when given.
+    func auditLog(limit: Int, before: Int64?) async throws -> [AuditEntry]
 
     // MARK: Gateway health
 
@@ -174,19 +205,32 @@ public struct RecentAttempt: Sendable, Hashable {
     }
 }
 
-/// A filter for `Store.deliveries`.
+/// A filter for `Store.deliveries`: every condition given must hold.
 public struct DeliveryFilter: Sendable, Hashable {
     public var payeeID: String?
     public var village: String?
     public var state: MessageState?
+    /// Updated at or after.
     public var since: Date?
+    /// Updated before.
+    public var until: Date?
+    public var projectCode: String?
+    /// The last digits of the recipient's phone (SMS only), e.g. `5678`.
+    public var phoneTail: String?
+    /// Only messages with an id below this (the next page, newest first).
+    public var beforeID: Int64?
     public var limit: Int
 
-    public init(payeeID: String? = nil, village: String? = nil, state: MessageState? = nil, since: Date? = nil, limit: Int = 500) {
+    public init(payeeID: String? = nil, village: String? = nil, state: MessageState? = nil, since: Date? = nil, until: Date? = nil,
+                projectCode: String? = nil, phoneTail: String? = nil, beforeID: Int64? = nil, limit: Int = 500) {
         self.payeeID = payeeID
         self.village = village
         self.state = state
         self.since = since
+        self.until = until
+        self.projectCode = projectCode
+        self.phoneTail = phoneTail
+        self.beforeID = beforeID
         self.limit = limit
     }
 }
