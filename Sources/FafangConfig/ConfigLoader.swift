@@ -50,6 +50,7 @@ public enum ConfigLoader {
             var configured = ProjectConfiguration(project: project, file: file, register: result.payees?.register,
                                                   payees: [], tolerance: result.tolerance, toleranceNote: result.toleranceNote)
             configured.deadlines = deadlines(of: result, file: file, settings: settings.calendar, calendar: calendar, report: report)
+            configured.publicity = result.publicity
             if let payeeSource = result.payees {
                 let errorsBefore = report.log.errorCount
                 var reader = RegisterReader(file: payeeSource.register, log: report.log, sheet: payeeSource.sheet)

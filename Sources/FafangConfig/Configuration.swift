@@ -91,6 +91,8 @@ public struct ProjectConfiguration: Sendable {
     /// When its milestones fall due: its deadline policy (its file's `deadline_policy`, else the
     /// township's) with the holiday calendar.
     public var deadlines: DeadlineRule = .asWritten
+    /// `[publicity]` of its file: what the village transparency report (公示) shows.
+    public var publicity = Publicity()
 
     public var reconciliation: Reconciliation { Reconciliation(budget: project.budget.total, payees: payees) }
 
@@ -145,4 +147,19 @@ public struct ConsoleSettings: Sendable, Hashable {
     }
 
     public init() {}
+}
+
+/// `[publicity]` of a project file: the village transparency report (村务公开, 公示).
+public struct Publicity: Sendable, Hashable {
+    /// Whether the report lists each paid payee, name masked (张*华), with the amount; without
+    /// it only the village's totals are shown.
+    public var listPayees = false
+    /// The standard as the office words it (e.g. 每亩每年 1800 元); when absent the report
+    /// derives it from the register's rates.
+    public var standard: String?
+
+    public init(listPayees: Bool = false, standard: String? = nil) {
+        self.listPayees = listPayees
+        self.standard = standard
+    }
 }

@@ -24,6 +24,8 @@ enum ProjectReader {
         /// Lines of `year` and `deadline_policy`, for the calendar's warnings.
         var yearLine: Int
         var deadlinePolicyLine: Int
+        /// `[publicity]`: what the village transparency report (公示) shows.
+        var publicity = Publicity()
     }
 
     /// `directory` is the project file's folder: its register path is relative to it.
@@ -78,6 +80,13 @@ enum ProjectReader {
             }
         }
 
+        var publicity = Publicity()
+        if let fields = root.table("publicity", required: false) {
+            publicity.listPayees = fields.bool("list_payees", required: false) ?? false
+            publicity.standard = fields.string("standard", required: false)
+            fields.finish()
+        }
+
         var tolerance = Money.zero
         var note: String?
         if let fields = root.table("reconciliation", required: false) {
@@ -95,7 +104,7 @@ enum ProjectReader {
             purpose: purpose, plan: plan, goals: goals, indicators: indicators
         )
         return Result(project: project, payees: payees, tolerance: tolerance, toleranceNote: note, deadlinePolicy: deadlinePolicy,
-                      yearLine: source.line("year"), deadlinePolicyLine: source.line("deadline_policy"))
+                      yearLine: source.line("year"), deadlinePolicyLine: source.line("deadline_policy"), publicity: publicity)
     }
 
     /// `[[plan]]` milestones: deadlines inside the budget year and rising, cumulative

@@ -74,6 +74,17 @@ public enum Mask {
         return String(repeating: "*", count: chars.count)
     }
 
+    /// A person's name for a public list (村务公开): the first and last characters kept, those
+    /// between starred, 张*华; a two-character name keeps its first, 张*; one character stays.
+    public static func name(_ text: String) -> String {
+        let chars = Array(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        switch chars.count {
+        case 0, 1: return String(chars)
+        case 2: return String(chars[0]) + "*"
+        default: return String(chars[0]) + String(repeating: "*", count: chars.count - 2) + String(chars[chars.count - 1])
+        }
+    }
+
     /// A bank card shown by its tail only: "****1234".
     public static func card(tail: String) -> String { "****" + String(tail.suffix(4)) }
 
