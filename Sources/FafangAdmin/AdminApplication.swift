@@ -19,13 +19,17 @@ public struct AdminDependencies: Sendable {
     public var token: AdminToken
     /// The daemon's clock (a virtual one when rehearsing a year).
     public var clock: DaemonClock
+    /// The kept view of the ledger the console's pages read.
+    public var summary: LedgerSummary
 
-    public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, token: AdminToken, clock: DaemonClock) {
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, token: AdminToken, clock: DaemonClock,
+                summary: LedgerSummary? = nil) {
         self.store = store
         self.runtime = runtime
         self.metrics = metrics
         self.token = token
         self.clock = clock
+        self.summary = summary ?? LedgerSummary(store: store, runtime: runtime)
     }
 }
 
@@ -39,6 +43,7 @@ public struct AdminDependencies: Sendable {
 /// | `POST /receipts/aliyun` | token | Aliyun SMS status reports |
 /// | `POST /receipts/tencent` | token | Tencent SMS status callbacks |
 /// | `POST /v1/ledger` | token | payments from the bank-side system |
+/// | `GET /public/`, `/public/report` | — | the village transparency report (公示), when `[console] public_report` |
 ///
 /// A request body over `settings.maxBodyBytes` is refused with 413, a wrong or missing token
 /// with 401, an unknown path with 404.
@@ -50,6 +55,8 @@ public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDepende
 
     StatusController(store: dependencies.store, runtime: dependencies.runtime, metrics: dependencies.metrics,
                      clock: dependencies.clock).add(to: router)
+
+    PublicController(summary: dependencies.summary, runtime: dependencies.runtime, clock: dependencies.clock).add(to: router)
 
     let recorder = ReceiptRecorder(store: dependencies.store, metrics: dependencies.metrics, clock: dependencies.clock)
     let receipts = router.group("receipts").add(middleware: AdminAuthMiddleware(token: dependencies.token))

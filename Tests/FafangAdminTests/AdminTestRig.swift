@@ -28,8 +28,9 @@ struct AdminTestRig {
     let log: CapturedLog
     let settings: AdminSettings
 
-    init(maxBodyBytes: Int = 4096) throws {
+    init(maxBodyBytes: Int = 4096, adjust: (inout ConfigFixture) -> Void = { _ in }) throws {
         var fixture = ConfigFixture()
+        adjust(&fixture)
         fixture.useTemplates(at: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Templates").path)
         self.fixture = fixture

@@ -42,3 +42,10 @@ struct PhoneAndPayeeTests {
         #expect(!result.balances)
     }
 }
+
+@Suite struct NameMaskTests {
+    @Test(arguments: [("张三华", "张*华"), ("欧阳娜娜", "欧**娜"), ("张三", "张*"), ("王", "王"), ("", ""), (" 李四 ", "李*")])
+    func namesKeepTheirFirstAndLastCharacters(name: String, masked: String) {
+        #expect(Mask.name(name) == masked)
+    }
+}
