@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale install clean fuzz fuzz-build fuzz-smoke
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console browser-test screenshots install clean fuzz fuzz-build fuzz-smoke
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -12,13 +12,18 @@ BIN := .build/debug/fafang
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
-# benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds).
-# Swift itself (6.x) must already be on PATH.
-PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd
+# benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds;
+# Chromium, its driver and CJK fonts for the console's browser test and screenshots).
+# Swift itself (6.x) must already be on PATH. Selenium comes from PyPI, pinned.
+PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd \
+	chromium chromium-driver fonts-noto-cjk
+PYTHON ?= python3
+SELENIUM := selenium==4.51.0
 setup:
 	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PACKAGES); \
 	fi
+	@$(PYTHON) -c 'import selenium' 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(SELENIUM)
 
 build:
 	$(SWIFT) build
@@ -47,7 +52,18 @@ test:
 	$(BIN) check --config $(CONFIG)
 	systemd/check-unit.sh $(CURDIR)/$(BIN)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
+	$(MAKE) browser-test
 	$(MAKE) fuzz-smoke
+
+# The console in a real headless Chromium (Tests/browser/console_test.py): login, overview, a
+# project, maker-checker approval through to the sink, rejection, roles and CSRF.
+browser-test:
+	FAFANG=$(CURDIR)/$(BIN) $(PYTHON) Tests/browser/console_test.py
+
+# Console screenshots (docs/console-*.png) on the bundled year's data: the year-long demo's
+# database, served by fafang run on 2021-12-20.
+screenshots: build
+	FAFANG=$(CURDIR)/$(BIN) $(PYTHON) scripts/console-screenshots.py
 
 # Fuzzing (README "Fuzzing"): libFuzzer harnesses with AddressSanitizer, a release build in its own
 # scratch path (.build-fuzz) so the ordinary one is untouched. `make fuzz` runs every harness for
@@ -109,6 +125,12 @@ bench-idle:
 # targets (≤ 5 s and ≤ 400 MB; import ≤ 10 s). COMPARE=other/fafang runs that binary on the same
 # files too; GB18030=1 writes the files as Chinese Excel saves CSV; SCALE_DIR=DIR keeps the
 # generated files there (and reuses them next time).
+# Each console page and /metrics of fafang run on 1,000,000 payees, payments and messages (≤ 200 ms).
+bench-console:
+	$(SWIFT) build $(RELEASE_FLAGS)
+	.build/release/fafang-bench console --households $(or $(HOUSEHOLDS),1000000) --fafang .build/release/fafang \
+		$(if $(CONSOLE_DIR),--directory $(CONSOLE_DIR))
+
 bench-scale:
 	$(SWIFT) build $(RELEASE_FLAGS)
 	.build/release/fafang-bench scale --households $(or $(HOUSEHOLDS),1000000) --ledger-rows $(or $(LEDGER_ROWS),200000) \

@@ -64,7 +64,7 @@ struct ConsoleBench: AsyncParsableCommand {
             ("project", "/console/projects/\(ScaleConfig.projectCode)"),
             ("project, unpaid page 5000", "/console/projects/\(ScaleConfig.projectCode)?offset=250000"),
             ("deliveries", "/console/deliveries"),
-            ("deliveries by phone tail", "/console/deliveries?phone_tail=0042"),
+            ("deliveries by phone tail", "/console/deliveries?phone=0042"),
             ("deliveries by village", "/console/deliveries?village=\(percentEncode(ScaleConfig.villageName(7)))"),
             ("deliveries dead", "/console/deliveries?state=dead"),
             ("outbox", "/console/outbox"),
@@ -154,7 +154,7 @@ struct ConsoleClient {
     func login(user: String, password: String) async throws {
         let page = try await request("/console/login")
         guard let token = Self.hidden("csrf", in: page.bodyText) else { throw ValidationError("the login page has no CSRF field") }
-        let response = try await request("/console/login", method: .post, form: [("username", user), ("password", password), ("csrf", token)])
+        let response = try await request("/console/login", method: .post, form: [("account", user), ("password", password), ("csrf", token)])
         guard response.status == 303 || response.status == 302 else {
             throw ValidationError("login answered \(response.status): \(response.bodyText.prefix(300))")
         }

@@ -17,6 +17,11 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+try:
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: F401 (for the scripts)
+except ImportError:  # the sink and workspace work without Selenium
+    WebDriverWait = None
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FAFANG = os.environ.get("FAFANG", os.path.join(ROOT, ".build", "debug", "fafang"))
 
