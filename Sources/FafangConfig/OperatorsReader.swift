@@ -17,7 +17,8 @@ enum OperatorsReader {
         var accounts: [OperatorAccount] = []
         for (name, fields) in table.namedTables() {
             defer { fields.finish() }
-            if let problem = OperatorAccount.nameProblem(name) { table.error(name, problem) }
+            let problem = OperatorAccount.nameProblem(name)
+            if let problem { table.error(name, problem) }
             let display = fields.string("name")
             let roleText = fields.string("role")
             let role = roleText.flatMap(OperatorRole.init(rawValue:))
@@ -32,7 +33,7 @@ enum OperatorsReader {
             } else if hash == nil {
                 fields.warning("password_hash", "missing: \(name) cannot log in until `fafang passwd \(name)` sets a password")
             }
-            if let display, let role {
+            if problem == nil, let display, let role {
                 accounts.append(OperatorAccount(name: name, displayName: display, role: role, passwordHash: hash))
             }
         }
