@@ -87,7 +87,8 @@ public enum OperatorsFile {
         if let problem = OperatorAccount.nameProblem(change.account) { throw EditError(description: "\(change.account): \(problem)") }
         guard OperatorAccount.isBcryptHash(change.passwordHash) else { throw EditError(description: "not a bcrypt hash") }
         let newline = text.contains("\r\n") ? "\r\n" : "\n"
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // On the bytes: "\r\n" is one Character, and CRLF lines must be split too.
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         let outcome: Outcome
         if let section = try section(of: change.account, in: lines) {
             var assignments: [(key: String, value: String)] = [("password_hash", quoted(change.passwordHash))]
@@ -112,7 +113,7 @@ public enum OperatorsFile {
             if newline == "\r\n" { table = table.dropLast().map { $0 + "\r" } + [""] }
             // One blank line before the new table; the file's last line is kept as it is.
             if lines.last == "" || lines.last == "\r" { lines.removeLast() }
-            if let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(newline == "\r\n" ? "\r" : "") }
+            if let last = lines.last, !last.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { lines.append(newline == "\r\n" ? "\r" : "") }
             lines += table
             outcome = .added
         }

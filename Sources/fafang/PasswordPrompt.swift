@@ -36,7 +36,9 @@ enum PasswordPrompt {
     }
 
     static func firstLine(_ text: String) -> String {
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        // On the bytes: "\r\n" is one Character.
+        let line = text.utf8.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first
+            .map { String(decoding: $0, as: UTF8.self) } ?? ""
         return line.hasSuffix("\r") ? String(line.dropLast()) : line
     }
 

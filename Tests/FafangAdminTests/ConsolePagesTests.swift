@@ -97,6 +97,7 @@ struct ConsolePagesTests {
             let clerk = try await ConsoleBrowser.login(client, account: "zhangkj")
             let page = String(buffer: try await clerk.get("/console/outbox").body)
             #expect(page.contains("name=\"id\" value=\"\(dead)\""))
+            #expect(page.contains("回执：failed 用户 170****0011 关机"))
             let retried = try await clerk.post("/console/outbox/retry", [("id", "\(dead)")])
             #expect(retried.headers[.location] == "/console/outbox?done=retried")
             #expect(try await rig.admin.state(dead) == .pending)

@@ -34,6 +34,7 @@ enum ConsoleStyle {
     table { width: 100%; border-collapse: collapse; margin: .5rem 0 1rem; font-size: .93rem; }
     th, td { padding: .35rem .5rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
     th { background: var(--band); font-weight: 600; white-space: nowrap; }
+    table.counts { width: auto; min-width: 18rem; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     td.text { max-width: 28rem; }
     ul.events { margin: 0; padding-left: 1rem; color: var(--muted); font-size: .88rem; }

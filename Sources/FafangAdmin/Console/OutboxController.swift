@@ -53,9 +53,9 @@ struct OutboxController: Sendable {
 
     private func page(session: ConsoleSession, notice: HTML) async throws -> HTML {
         let counts = try await parts.store.outboxCounts()
-        let dead = try await parts.store.deliveries(DeliveryFilter(state: .dead, limit: Self.endedShown)).map(\.message)
-        let failed = try await parts.store.deliveries(DeliveryFilter(state: .failed, limit: Self.endedShown)).map(\.message)
-        let ended = Array((dead + failed).sorted { $0.id > $1.id }.prefix(Self.endedShown))
+        let dead = try await parts.store.deliveries(DeliveryFilter(state: .dead, limit: Self.endedShown))
+        let failed = try await parts.store.deliveries(DeliveryFilter(state: .failed, limit: Self.endedShown))
+        let ended = Array((dead + failed).sorted { $0.message.id > $1.message.id }.prefix(Self.endedShown))
         let paused = try await parts.store.gatewayHealth().filter(\.isPaused).sorted { $0.name < $1.name }
         return OutboxPage.render(counts: counts, ended: ended, paused: paused, configuration: parts.runtime.current.configuration,
                                  session: session, notice: notice)

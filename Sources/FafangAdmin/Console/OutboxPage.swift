@@ -5,21 +5,22 @@ import Foundation
 /// 外发队列: how many messages are in each state, the dead and failed ones with why and a 重试
 /// button, and the paused gateways with a 恢复 button (the buttons for a clerk or approver).
 enum OutboxPage {
-    static func render(counts: [MessageState: Int], ended: [OutboxMessage], paused: [GatewayHealth], configuration: Configuration,
+    static func render(counts: [MessageState: Int], ended: [DeliveryRecord], paused: [GatewayHealth], configuration: Configuration,
                        session: ConsoleSession, notice: HTML) -> HTML {
         let zone = configuration.settings.timeZone
         let acts = session.may(.clerk)
         let countCells = MessageState.allCases.map { state -> HTML in
             "<tr><td class=\"state-\(state.rawValue)\">\(ConsoleText.state(state))</td><td class=\"num\">\(counts[state] ?? 0)</td></tr>"
         }
-        let endedRows = ended.map { message -> HTML in
+        let endedRows = ended.map { record -> HTML in
+            let message = record.message
             let retry: HTML = acts
                 ? "<form method=\"post\" action=\"/console/outbox/retry\" class=\"inline\">\(ConsoleLayout.csrfField(session))<input type=\"hidden\" name=\"id\" value=\"\(message.id)\"><button type=\"submit\" class=\"secondary\">重试</button></form>"
                 : ""
             return """
             <tr><td class="num">\(message.id)</td><td>\(ConsoleText.time(message.updatedAt, zone: zone))</td><td>\(message.projectCode)</td>
             <td>\(ConsoleText.channel(message.channel)) · \(message.gateway)<br>\(ConsoleText.recipient(message))</td>
-            <td class="state-\(message.state.rawValue)">\(ConsoleText.state(message.state))</td><td>\(ConsoleText.safe(message.lastError))</td><td>\(retry)</td></tr>
+            <td class="state-\(message.state.rawValue)">\(ConsoleText.state(message.state))</td><td>\(reason(record))</td><td>\(retry)</td></tr>
             """
         }
         let pausedRows = paused.map { gateway -> HTML in
@@ -50,5 +51,12 @@ enum OutboxPage {
         \(endedTable)
         """
         return ConsoleLayout.page(title: "外发队列", township: configuration.settings.townshipName, session: session, active: .outbox, body: body)
+    }
+
+    /// Why it ended: its last error, else the last delivery report (an SMS that did not arrive).
+    static func reason(_ record: DeliveryRecord) -> String {
+        if let error = record.message.lastError { return ConsoleText.safe(error) }
+        guard let receipt = record.receipts.last else { return "" }
+        return "回执：" + ConsoleText.safe(receipt.status + " " + receipt.detail)
     }
 }
