@@ -32,37 +32,23 @@ struct ConsoleLiveTests {
                                                 logger: log.logger("fafang"), onListening: { continuation.yield($0) })
         let group = assembled.serviceGroup(handlingSignals: false)
         let engine = try CurlEngine()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { continuation.finish() }
-                try await group.run()
+        try await withRunningGroup(group, addresses: addresses, continuation: continuation) { base in
+            let form = try await engine.send(HTTPRequest(method: .get, url: base + "/console/login")).result.get()
+            #expect(form.status == 200)
+            let cookie = try #require(form.headers.first { $0.name.lowercased() == "set-cookie" }?.value.split(separator: ";").first.map(String.init))
+            let page = String(decoding: form.body, as: UTF8.self)
+            let token = try #require(page.range(of: "name=\"csrf\" value=\"").map { String(page[$0.upperBound...].prefix(64)) })
+            func login(_ password: String, from client: String) async throws -> FafangDelivery.HTTPResponse {
+                try await engine.send(HTTPRequest(method: .post, url: base + "/console/login", headers: [
+                    HTTPHeader("Cookie", cookie), HTTPHeader("Content-Type", "application/x-www-form-urlencoded"), HTTPHeader("X-Forwarded-For", client),
+                ], body: Array("csrf=\(token)&account=lisz&password=\(password)".utf8))).result.get()
             }
-            var iterator = addresses.makeAsyncIterator()
-            let address = try #require(await iterator.next())
-            let base = "http://127.0.0.1:\(address.port)"
-            do {
-                let form = try await engine.send(HTTPRequest(method: .get, url: base + "/console/login")).result.get()
-                #expect(form.status == 200)
-                let cookie = try #require(form.headers.first { $0.name.lowercased() == "set-cookie" }?.value.split(separator: ";").first.map(String.init))
-                let page = String(decoding: form.body, as: UTF8.self)
-                let token = try #require(page.range(of: "name=\"csrf\" value=\"").map { String(page[$0.upperBound...].prefix(64)) })
-                func login(_ password: String, from client: String) async throws -> FafangDelivery.HTTPResponse {
-                    try await engine.send(HTTPRequest(method: .post, url: base + "/console/login", headers: [
-                        HTTPHeader("Cookie", cookie), HTTPHeader("Content-Type", "application/x-www-form-urlencoded"), HTTPHeader("X-Forwarded-For", client),
-                    ], body: Array("csrf=\(token)&account=lisz&password=\(password)".utf8))).result.get()
-                }
-                for _ in 0..<5 { #expect(try await login("wrong-one-1", from: "203.0.113.9").status == 401) }
-                #expect(try await login(ConsoleRig.password, from: "203.0.113.9").status == 429)
-                #expect(try await login(ConsoleRig.password, from: "203.0.113.10").status == 429, "the account is locked too")
-                let lockouts = store.state.audit.filter { $0.action == "login_lockout" }.map(\.subject)
-                #expect(Set(lockouts) == ["address:203.0.113.9", "account:lisz"])
-                #expect(store.state.audit.first?.detail == "来自 203.0.113.9")
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            for _ in 0..<5 { #expect(try await login("wrong-one-1", from: "203.0.113.9").status == 401) }
+            #expect(try await login(ConsoleRig.password, from: "203.0.113.9").status == 429)
+            #expect(try await login(ConsoleRig.password, from: "203.0.113.10").status == 429, "the account is locked too")
+            let lockouts = store.state.audit.filter { $0.action == "login_lockout" }.map(\.subject)
+            #expect(Set(lockouts) == ["address:203.0.113.9", "account:lisz"])
+            #expect(store.state.audit.first?.detail == "来自 203.0.113.9")
         }
         await engine.shutdown(gracePeriod: .seconds(5))
         await assembled.daemon.engine.shutdown(gracePeriod: .seconds(5))
