@@ -7,7 +7,7 @@ import Logging
 
 /// The admin HTTP server: a Hummingbird application, itself a ServiceLifecycle `Service` that
 /// `fafang run` adds to the daemon's service group.
-public typealias AdminApplication = Application<RouterResponder<BasicRequestContext>>
+public typealias AdminApplication = Application<RouterResponder<AdminRequestContext>>
 
 /// What the admin server reads and writes: the daemon's own store, configuration and metrics.
 public struct AdminDependencies: Sendable {
@@ -19,16 +19,19 @@ public struct AdminDependencies: Sendable {
     public var token: AdminToken
     /// The daemon's clock (a virtual one when rehearsing a year).
     public var clock: DaemonClock
+    /// The operators' console; nil: none (it is also left out while no operator is configured).
+    public var console: ConsoleDependencies?
     /// The kept view of the ledger the console's pages read.
     public var summary: LedgerSummary
 
     public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, token: AdminToken, clock: DaemonClock,
-                summary: LedgerSummary? = nil) {
+                console: ConsoleDependencies? = nil, summary: LedgerSummary? = nil) {
         self.store = store
         self.runtime = runtime
         self.metrics = metrics
         self.token = token
         self.clock = clock
+        self.console = console
         self.summary = summary ?? LedgerSummary(store: store, runtime: runtime)
     }
 }
@@ -43,19 +46,34 @@ public struct AdminDependencies: Sendable {
 /// | `POST /receipts/aliyun` | token | Aliyun SMS status reports |
 /// | `POST /receipts/tencent` | token | Tencent SMS status callbacks |
 /// | `POST /v1/ledger` | token | payments from the bank-side system |
+/// | `/console/…` | operator session | the office's web console (`Console`), when operators are configured |
+/// | `GET /console/static/console.css` | — | the console's and the public pages' stylesheet |
 /// | `GET /public/`, `/public/report` | — | the village transparency report (公示), when `[console] public_report` |
 ///
-/// A request body over `settings.maxBodyBytes` is refused with 413, a wrong or missing token
-/// with 401, an unknown path with 404.
-public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDependencies, logger: Logger) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+/// A request body over `settings.maxBodyBytes` (the console's upload: `[console]
+/// max_upload_bytes`) is refused with 413, a wrong or missing token with 401, an unknown path
+/// with 404.
+public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDependencies, logger: Logger) -> Router<AdminRequestContext> {
+    let router = Router(context: AdminRequestContext.self)
+    let console = dependencies.console.flatMap { console -> Console? in
+        guard !dependencies.runtime.current.configuration.operators.isEmpty else {
+            logger.notice("no operator accounts: the console is not served")
+            return nil
+        }
+        return Console(store: dependencies.store, runtime: dependencies.runtime, clock: dependencies.clock, dependencies: console,
+                       summary: dependencies.summary)
+    }
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes,
+                                               routeLimits: console.map { [Console.uploadPath: $0.maxUploadBytes] } ?? [:]))
+    console?.add(to: router)
 
     StatusController(store: dependencies.store, runtime: dependencies.runtime, metrics: dependencies.metrics,
                      clock: dependencies.clock).add(to: router)
 
+    // The stylesheet of the console and of the public pages (served with or without operators).
+    router.get(RouterPath(ConsoleStyle.path)) { _, _ in ConsoleStyle.response }
     PublicController(summary: dependencies.summary, runtime: dependencies.runtime, clock: dependencies.clock).add(to: router)
 
     let recorder = ReceiptRecorder(store: dependencies.store, metrics: dependencies.metrics, clock: dependencies.clock)

@@ -63,7 +63,9 @@ public struct DaemonBuilder: Sendable {
         let ready = daemon.ready
         let admin = buildAdminApplication(
             settings: settings,
-            dependencies: AdminDependencies(store: daemon.store, runtime: daemon.runtime, metrics: metrics, token: token, clock: daemon.clock),
+            dependencies: AdminDependencies(store: daemon.store, runtime: daemon.runtime, metrics: metrics, token: token, clock: daemon.clock,
+                                            console: ConsoleDependencies(ledger: LedgerService(store: daemon.store, logger: adminLogger),
+                                                                         hooks: ConsoleHooks(daemon: daemon))),
             logger: adminLogger,
             onListening: { address in
                 await onListening(address)

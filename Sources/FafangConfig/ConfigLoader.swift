@@ -78,7 +78,17 @@ public enum ConfigLoader {
         }
         var configuration = Configuration(directory: directory, settings: settings, villages: villages, projects: projects)
         configuration.holidayCalendar = calendar
+        configuration.operators = operators(settings.console, report: report)
         return configuration
+    }
+
+    /// The accounts of the operators file, when it exists (`[console]` reports a missing one).
+    private static func operators(_ settings: ConsoleSettings, report: ReportBox) -> [OperatorAccount] {
+        let file = settings.operatorsFile
+        guard FileManager.default.fileExists(atPath: file), !SettingsReader.isDirectory(file),
+              let source = source(file, report: report)
+        else { return [] }
+        return OperatorsReader.read(source)
     }
 
     /// Payees must be owed exactly the budget, unless the project states a tolerance and why.

@@ -141,6 +141,11 @@ public struct ConsoleSettings: Sendable, Hashable {
     public var lockoutMinutes: Int = 15
     /// Whether `/public/` serves the village transparency report (公示) without a login.
     public var publicReport: Bool = true
+    /// The largest bank or ledger file a clerk may upload on 录入付款 (the rest of the admin
+    /// server keeps `[admin] max_body_bytes`).
+    public var maxUploadBytes: Int = ConsoleSettings.defaultMaxUploadBytes
+
+    public static let defaultMaxUploadBytes = 8 * 1024 * 1024
 
     public enum SecureCookies: String, Sendable, Hashable, CaseIterable {
         case auto, always, never

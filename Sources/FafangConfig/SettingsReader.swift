@@ -16,6 +16,7 @@ enum SettingsReader {
         let schedulerTable = root.table("scheduler", required: false)
         let adminTable = root.table("admin", required: false)
         let calendarTable = root.table("calendar", required: false)
+        let consoleTable = root.table("console", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -75,6 +76,7 @@ enum SettingsReader {
         let scheduler = readScheduler(schedulerTable)
         let admin = readAdmin(adminTable, directory: directory)
         let calendar = readCalendar(calendarTable, directory: directory)
+        let console = readConsole(consoleTable, directory: directory, adminConfigured: adminTable != nil)
         let gateways = readGateways(gatewaysTable, directory: directory, signature: signature ?? "")
         for name in gateways.keys.sorted() where endpointsTable?.table.contains(key: name) == true {
             gatewaysTable?.error(name, "the name is also an endpoint ([endpoints.\(name)]): gateways and endpoints share one namespace")
@@ -88,7 +90,7 @@ enum SettingsReader {
 
         // Problems are already reported; fill the gaps with defaults so the rest of the
         // configuration is still read and checked (a load with errors yields no configuration).
-        return Settings(
+        var settings = Settings(
             townshipName: name ?? "", unitCode: unitCode, timeZone: zone ?? .gmt, hotline: hotline ?? "", alertPhone: alertPhone,
             stateDirectory: state ?? resolve("state", against: directory),
             templatesDirectory: templates ?? resolve("templates", against: directory),
@@ -105,6 +107,8 @@ enum SettingsReader {
             admin: admin,
             calendar: calendar
         )
+        settings.console = console
+        return settings
     }
 
     private static func readEndpoint(_ name: String, _ fields: TOMLFields, directory: String) -> Endpoint? {

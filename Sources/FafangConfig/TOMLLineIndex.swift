@@ -78,14 +78,14 @@ struct TOMLLineIndex: Sendable {
         return 0
     }
 
-    private static func headerName(_ line: String, open: String, close: String) -> String {
+    static func headerName(_ line: String, open: String, close: String) -> String {
         var body = Substring(line.dropFirst(open.count))
         if let end = body.range(of: close) { body = body[..<end.lowerBound] }
         return String(body)
     }
 
     /// `a . "b-c" .d` → `a.b-c.d`.
-    private static func normalizeKey(_ raw: String) -> String {
+    static func normalizeKey(_ raw: String) -> String {
         var parts: [String] = []
         var current = ""
         var quote: Character?
@@ -106,7 +106,7 @@ struct TOMLLineIndex: Sendable {
     }
 
     /// The first `target` outside quotes.
-    private static func indexOfTopLevel(_ target: Character, in line: String) -> String.Index? {
+    static func indexOfTopLevel(_ target: Character, in line: String) -> String.Index? {
         var quote: Character?
         var index = line.startIndex
         while index < line.endIndex {

@@ -41,6 +41,11 @@ public struct Daemon: Sendable {
     public let clock: DaemonClock
     /// Opened once everything that must listen does (the admin server): systemd hears READY=1 then.
     public let ready: ReadySignal
+    /// Wakes the dispatcher: messages became due now (a batch approved, a message retried, a
+    /// gateway resumed).
+    public let dispatcherWake: WakeSignal
+    /// Wakes the scheduler: payments were recorded (its events are emitted at once).
+    public let schedulerWake: WakeSignal
     public let services: [any Service]
     let logger: Logger
 
@@ -78,6 +83,8 @@ public struct Daemon: Sendable {
         self.dispatcher = dispatcher
         let enqueued = WakeSignal()
         let schedulerWake = WakeSignal()
+        dispatcherWake = enqueued
+        self.schedulerWake = schedulerWake
         let scheduler = SchedulerService(
             store: store, runtime: runtime, clock: clock, tickSeconds: options.tickSeconds,
             route: { events, current, ledger, now in

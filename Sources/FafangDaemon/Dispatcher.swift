@@ -440,6 +440,14 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
         }
     }
 
+    /// Takes a gateway's health as an operator left it in the store (resumed from the console),
+    /// so this dispatcher stops treating it as paused at once.
+    public func adopt(_ record: GatewayHealth) {
+        health.withLock { known in
+            if known != nil { known?[record.name] = record }
+        }
+    }
+
     /// Gateways paused now (for systemd's STATUS and the metrics).
     public var pausedGateways: [GatewayHealth] {
         health.withLock { ($0 ?? [:]).values.filter(\.isPaused).sorted { $0.name < $1.name } }

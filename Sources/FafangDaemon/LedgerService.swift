@@ -37,15 +37,22 @@ public struct LedgerService: Sendable {
     }
 
     /// Imports a CSV file or an Excel workbook (`sheet`, else its first): all of it, or (on any
-    /// problem) none of it.
-    public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date) async -> ImportOutcome {
+    /// problem) none of it. Each entry is recorded by `recordedBy` (an operator's account name;
+    /// nil for a machine source), with `source` (default: the file's name).
+    public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date,
+                           recordedBy: String? = nil, source: String? = nil) async -> ImportOutcome {
         let parsed: LedgerFile.Parsed
         switch LedgerFile.read(path, sheet: sheet) {
         case let .failure(rejected): return .rejected(rejected.diagnostics)
         case let .success(value): parsed = value
         }
         do {
-            let result = try await record(parsed.rows.map(\.entry), source: (path as NSString).lastPathComponent,
+            let entries = parsed.rows.map { row in
+                var entry = row.entry
+                entry.recordedBy = recordedBy
+                return entry
+            }
+            let result = try await record(entries, source: source ?? (path as NSString).lastPathComponent,
                                     configuration: configuration, now: now)
             return .recorded(result, skippedFailed: parsed.skippedFailed.count)
         } catch let rejection as LedgerRejection {

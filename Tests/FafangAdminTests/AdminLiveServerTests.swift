@@ -19,24 +19,7 @@ struct AdminLiveServerTests {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: rig.log.logger("service-group")))
         let engine = try CurlEngine()
         do {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask {
-                    // A server that cannot bind ends the group: the wait for its address ends with it.
-                    defer { continuation.finish() }
-                    try await group.run()
-                }
-                var iterator = addresses.makeAsyncIterator()
-                let address = try #require(await iterator.next())
-                #expect(address.host == "127.0.0.1" && address.port > 0)
-                do {
-                    try await body("http://127.0.0.1:\(address.port)", engine)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            }
+            try await withRunningGroup(group, addresses: addresses, continuation: continuation) { base in try await body(base, engine) }
         } catch {
             await engine.shutdown(gracePeriod: .seconds(5))
             throw error

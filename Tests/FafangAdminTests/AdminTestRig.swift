@@ -28,11 +28,12 @@ struct AdminTestRig {
     let log: CapturedLog
     let settings: AdminSettings
 
-    init(maxBodyBytes: Int = 4096, adjust: (inout ConfigFixture) -> Void = { _ in }) throws {
+    /// - Parameter configure: changes to the configuration before it is written (the console's tests add operators).
+    init(maxBodyBytes: Int = 4096, configure: (inout ConfigFixture) -> Void = { _ in }) throws {
         var fixture = ConfigFixture()
-        adjust(&fixture)
         fixture.useTemplates(at: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Templates").path)
+        configure(&fixture)
         self.fixture = fixture
         let load = Runtime.load(path: try fixture.write())
         runtime = LiveConfiguration(try #require(load.runtime, "\(load.diagnostics)"))
@@ -53,10 +54,11 @@ struct AdminTestRig {
         buildAdminApplication(settings: settings, dependencies: dependencies, logger: log.logger(), onListening: onListening)
     }
 
-    /// Enqueues one message and marks it sent through `gateway` with `reference`; returns its id.
+    /// Enqueues one message and marks it sent through `gateway` with `reference` (with its
+    /// attempt recorded when `attempt`); returns its id.
     @discardableResult
     func sentMessage(key: String, gateway: String = "kannel", channel: Channel = .sms, recipient: String = AdminTestRig.phone,
-                     reference: String? = nil) async throws -> Int64 {
+                     reference: String? = nil, attempt: Bool = false) async throws -> Int64 {
         let event = DueEvent(key: "E-" + key, kind: .paymentRecorded, projectCode: "RENT01", audiences: [.payee("H1")], facts: .init())
         let item = OutboxItem(idempotencyKey: key, eventKey: event.key, kind: .paymentRecorded, projectCode: "RENT01", channel: channel,
                               gateway: gateway, recipient: recipient, village: "甲村", payeeID: "H1", text: "王一户：租地费已发放。",
@@ -65,7 +67,9 @@ struct AdminTestRig {
         let message = try #require(try await database.claim(limit: 1, owner: "test", now: Self.now, lease: 60).first)
         var lifecycle = MessageLifecycle(message, clock: Self.clock)
         _ = lifecycle.attempted(.delivered(reference: reference), by: "test", retry: .standard, random: 0.5)
-        _ = try await database.commit([MessageChange(from: message, to: lifecycle.message)])
+        let record = DeliveryAttempt(outboxID: message.id, number: 1, startedAt: Self.now, durationMilliseconds: 120, httpStatus: 202, curlCode: nil,
+                                     verdict: .delivered, detail: "Accepted")
+        _ = try await database.commit([MessageChange(from: message, to: lifecycle.message, attempt: attempt ? record : nil)])
         return message.id
     }
 

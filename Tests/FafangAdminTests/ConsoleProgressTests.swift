@@ -53,9 +53,9 @@ import Testing
 
     @Test func thePublicReportShowsTotalsAndListsMaskedNamesOnlyWhereAllowed() async throws {
         for listed in [false, true] {
-            let rig = try AdminTestRig { fixture in
+            let rig = try AdminTestRig(configure: { fixture in
                 if listed { fixture.files["projects/01-rent.toml", default: ""] += "\n[publicity]\nlist_payees = true\n" }
-            }
+            })
             defer { rig.remove() }
             try await Self.record(rig, [Self.entry("H1", "1080.00", "B1"), Self.entry("H2", "3240.00", "B2")])
             try await rig.application().test(.router) { client in

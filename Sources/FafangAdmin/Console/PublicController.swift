@@ -59,11 +59,6 @@ struct PublicController: Sendable {
 
     /// The public pages' frame: no navigation, no operator, printable.
     static func page(title: String, configuration: Configuration, body: HTML) -> HTML {
-        """
-        <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
-        <title>\(title)</title><link rel="stylesheet" href="/console/static/console.css"></head>\
-        <body class="public"><header class="site no-print"><a class="brand" href="/public/">\(configuration.settings.townshipName) 村务公开</a></header>\
-        <main>\(body)</main></body></html>
-        """
+        ConsoleLayout.bare(title: title, township: configuration.settings.townshipName, body: "<div class=\"public\">\(body)</div>")
     }
 }

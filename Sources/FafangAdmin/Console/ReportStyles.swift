@@ -30,7 +30,7 @@ enum ReportStyles {
         .meta { color: #4b5563; }
         .warning { color: #9c4221; }
         .pager a { margin-right: 12px; }
-        body.public main { max-width: 800px; margin: 0 auto; }
+        .public { max-width: 800px; margin: 0 auto; }
         .village ul { margin: 4px 0 12px 0; }
         article.notice h1 { text-align: center; font-size: 24px; letter-spacing: 2px; }
         article.notice table.facts { width: 100%; border-collapse: collapse; margin-bottom: 14px; }
