@@ -16,6 +16,7 @@ enum SettingsReader {
         let schedulerTable = root.table("scheduler", required: false)
         let adminTable = root.table("admin", required: false)
         let calendarTable = root.table("calendar", required: false)
+        let approvalTable = root.table("approval", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -103,7 +104,8 @@ enum SettingsReader {
             dispatch: dispatch,
             scheduler: scheduler,
             admin: admin,
-            calendar: calendar
+            calendar: calendar,
+            approval: readApproval(approvalTable)
         )
     }
 

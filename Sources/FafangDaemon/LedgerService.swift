@@ -38,15 +38,27 @@ public struct LedgerService: Sendable {
 
     /// Imports a CSV file or an Excel workbook (`sheet`, else its first): all of it, or (on any
     /// problem) none of it.
-    public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date) async -> ImportOutcome {
+    /// - Parameter recordedBy: the operator importing it (`--operator`): each new payment is
+    ///   recorded as theirs (they may not approve the SMS about it), and the import is audited.
+    public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date,
+                           recordedBy: String? = nil) async -> ImportOutcome {
         let parsed: LedgerFile.Parsed
         switch LedgerFile.read(path, sheet: sheet) {
         case let .failure(rejected): return .rejected(rejected.diagnostics)
         case let .success(value): parsed = value
         }
+        let name = (path as NSString).lastPathComponent
         do {
-            let result = try await record(parsed.rows.map(\.entry), source: (path as NSString).lastPathComponent,
-                                    configuration: configuration, now: now)
+            let entries = parsed.rows.map { row in
+                var entry = row.entry
+                entry.recordedBy = recordedBy
+                return entry
+            }
+            let result = try await record(entries, source: name, configuration: configuration, now: now)
+            if let recordedBy {
+                try await store.recordAudit(AuditEntry(at: now, actor: recordedBy, action: "ledger_record", subject: "file \(name)", detail:
+                    "recorded \(result.inserted.count) payments, \(result.inserted.map(\.amount).sum().yuanString) 元; already recorded \(result.duplicates)"))
+            }
             return .recorded(result, skippedFailed: parsed.skippedFailed.count)
         } catch let rejection as LedgerRejection {
             return .rejected(rejection.problems.map {
