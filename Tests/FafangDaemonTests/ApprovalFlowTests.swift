@@ -146,15 +146,15 @@ struct ApprovalFlowTests {
         let rig = try Rig()
         defer { rig.fixture.remove() }
         let shown = try await rig.onePayment(by: "zhang")
-        let reason = "金额与合同不符，请联系 13812345678"
+        let reason = "金额与合同不符，请联系 17000000099"
         let result = try await ApprovalService(store: rig.store, logger: Self.quiet).decide(shown, .reject(reason: reason), by: Self.approver,
                                                                                             now: rig.clock.now)
         guard case let .success(batch) = result else { Issue.record("refused: \(result)"); return }
-        #expect(batch.reason == "金额与合同不符，请联系 138****5678")
+        #expect(batch.reason == "金额与合同不符，请联系 170****0099")
         let message = try #require(try await rig.store.batchMessages(id: batch.id, limit: 1).first)
         #expect(message.state == .rejected && message.lastError == batch.reason)
         let audit = try #require(try await rig.store.auditLog(limit: 1, before: nil).first)
-        #expect(audit.action == "batch_reject" && audit.detail.hasSuffix("reason: \(batch.reason ?? "")") && !audit.detail.contains("13812345678"))
+        #expect(audit.action == "batch_reject" && audit.detail.hasSuffix("reason: \(batch.reason ?? "")") && !audit.detail.contains("17000000099"))
     }
 
     @Test func aBatchThatGrewAfterItWasShownIsRefused() async throws {
