@@ -132,10 +132,13 @@ let package = Package(
             name: "fafang-demo",
             dependencies: [
                 "FafangCore",
+                "FafangConfig",
                 "FafangStore",
                 "FafangDelivery",
+                "FafangDaemon",  // ApprovalService: the demo's approver decides as `fafang batches approve` does
                 "FafangTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Demo/fafang-demo"
         ),

@@ -9,8 +9,9 @@ enum DemoSummary {
         CivilDate.of(date, in: TimeZone(identifier: "Asia/Shanghai") ?? .gmt).description
     }
 
-    /// Prints the summary; returns whether every message was delivered.
-    static func print(store: any Store, sink: DemoSink) async throws -> Bool {
+    /// Prints the summary, with how the held batches were approved; returns whether every
+    /// message was delivered.
+    static func print(store: any Store, sink: DemoSink, approval: String) async throws -> Bool {
         let records = try await store.deliveries(DeliveryFilter(limit: 1_000_000))
         let rows = records.map(\.message)
         let ledger = try await store.ledger()
@@ -33,6 +34,7 @@ enum DemoSummary {
         Swift.print("  by village: " + tally { $0.item.village ?? "(finance office)" })
         Swift.print("  the sink received: SMS \(counts.sms), robot/webhook requests \(counts.webhook) (a village digest is one request)")
         Swift.print("  requests the sink refused on purpose: \(counts.refused); gateways paused at the end: " + (paused.isEmpty ? "none" : paused.joined(separator: ", ")))
+        Swift.print(approval)
         let undelivered = rows.filter { $0.state != .delivered }
         let smsRows = rows.filter { $0.channel == .sms }.count
         let ok = undelivered.isEmpty && counts.sms >= smsRows && !rows.isEmpty && paused.isEmpty

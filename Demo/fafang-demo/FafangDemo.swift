@@ -53,13 +53,18 @@ struct FafangDemo: AsyncParsableCommand {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: work + "/fafang.log"))
         daemon.standardError = log
         daemon.standardOutput = log
+        print("  payment SMS wait for an approver ([approval] of the bundled configuration); the demo approves each batch as it opens")
         let began = Date()
         try daemon.run()
+        let store = try SQLiteStore.open(directory: work + "/state")
+        var approver = DemoApprover(store: store)
+        func virtualNow() -> Date { startDate.addingTimeInterval(Date().timeIntervalSince(began) * rate) }
         let realSeconds = endDate.timeIntervalSince(startDate) / rate
         var month = 0
         while Date().timeIntervalSince(began) < realSeconds, daemon.isRunning {
             try await Task.sleep(for: .milliseconds(250))
-            let virtual = startDate.addingTimeInterval(Date().timeIntervalSince(began) * rate)
+            try await approver.approveOpenBatches(now: virtualNow())
+            let virtual = virtualNow()
             let current = Calendar(identifier: .gregorian).component(.month, from: virtual)
             if current != month {
                 month = current
@@ -71,17 +76,20 @@ struct FafangDemo: AsyncParsableCommand {
             print("fafang run stopped early; its log: \(work)/fafang.log")
             throw ExitCode(1)
         }
-        // The last delivery reports are on their way: give them a moment (at most 10 s).
-        let store = try SQLiteStore.open(directory: work + "/state")
+        // The last batches approved and sent, their delivery reports on their way: give them a
+        // moment (at most 10 s).
         let settle = Date()
-        while Date().timeIntervalSince(settle) < 10, (try await store.outboxCounts()[.sent] ?? 0) > 0 {
+        while Date().timeIntervalSince(settle) < 10 {
+            try await approver.approveOpenBatches(now: virtualNow())
+            let counts = try await store.outboxCounts()
+            if [MessageState.held, .pending, .sending, .sent].allSatisfy({ (counts[$0] ?? 0) == 0 }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         daemon.terminate()
         daemon.waitUntilExit()
         await sink.stop()
         try log.close()
-        let ok = try await DemoSummary.print(store: store, sink: sink)
+        let ok = try await DemoSummary.print(store: store, sink: sink, approval: approver.summary)
         if keep { print("work folder kept: \(work)") }
         if !ok { throw ExitCode(1) }
     }

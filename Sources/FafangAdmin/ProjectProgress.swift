@@ -6,13 +6,14 @@ import Foundation
 /// `fafang status` grades it: the latest milestone already passed if the project is behind it,
 /// else the next one.
 public enum ProjectProgress {
-    /// Each project's grade on `today`, from what the ledger says was paid by then.
-    public static func grades(configuration: Configuration, ledger: [LedgerEntry], today: CivilDate) -> [String: ProgressGrade] {
-        let paid = LedgerView(entries: ledger, today: today)
+    /// Each project's grade on `today`, from the ledger's day totals (`Store.ledgerTotals`):
+    /// what was paid by then.
+    public static func grades(configuration: Configuration, totals: [LedgerDayTotal], today: CivilDate) -> [String: ProgressGrade] {
+        let paid = LedgerDayTotal.paidByProject(totals, asOf: today)
         var result: [String: ProgressGrade] = [:]
         for configured in configuration.projects {
             let project = configured.project
-            result[project.code] = grade(project: project, paid: paid.paid(project: project.code), today: today,
+            result[project.code] = grade(project: project, paid: paid[project.code] ?? .zero, today: today,
                                          slightThreshold: configuration.settings.scheduler.slightThreshold, deadlines: configured.deadlines)
         }
         return result

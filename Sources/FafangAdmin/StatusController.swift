@@ -64,7 +64,7 @@ public struct StatusController: Sendable {
             metrics.setGatewayHealth(try await store.gatewayHealth())
             metrics.setUnroutedEvents(try await store.unroutedEvents().count)
             let today = CivilDate.of(clock.now, in: config.settings.timeZone)
-            let grades = ProjectProgress.grades(configuration: config, ledger: try await store.ledger(), today: today)
+            let grades = ProjectProgress.grades(configuration: config, totals: try await store.ledgerTotals(), today: today)
             metrics.setProjectsBehind(Array(grades.values))
         } catch {
             logger.warning("metrics not refreshed: the database cannot be read", metadata: ["error": "\(error)"])

@@ -17,6 +17,7 @@ enum SettingsReader {
         let adminTable = root.table("admin", required: false)
         let calendarTable = root.table("calendar", required: false)
         let consoleTable = root.table("console", required: false)
+        let approvalTable = root.table("approval", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -105,7 +106,8 @@ enum SettingsReader {
             dispatch: dispatch,
             scheduler: scheduler,
             admin: admin,
-            calendar: calendar
+            calendar: calendar,
+            approval: readApproval(approvalTable)
         )
         settings.console = console
         return settings

@@ -59,7 +59,8 @@ public struct OutboxItem: Sendable, Hashable {
     /// Not to be sent before this instant (quiet hours are applied at dispatch too).
     public var notBefore: Date
     /// Set when an approver must release it first (`ApprovalSettings.requiresApproval`): the
-    /// batch it joins. It is enqueued `held`.
+    /// batch it joins. It is enqueued `held`. An instruction to `Store.enqueue`: a message read
+    /// back names its batch by `OutboxMessage.batchID` instead (this is nil then).
     public var approval: ApprovalHold?
     /// The payment it tells of (payment notices), for a batch's total.
     public var amount: Money?
@@ -114,9 +115,14 @@ public struct OutboxMessage: Sendable, Hashable {
     public var lastError: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The approval batch it joined when it was enqueued held (`item.approval`); nil for a
+    /// message that never waited for an approver.
+    public var batchID: Int64?
 
     public init(id: Int64, item: OutboxItem, state: MessageState, attempts: Int, nextAttemptAt: Date, leaseOwner: String? = nil,
-                leaseExpiresAt: Date? = nil, gatewayReference: String? = nil, lastError: String? = nil, createdAt: Date, updatedAt: Date) {
+                leaseExpiresAt: Date? = nil, gatewayReference: String? = nil, lastError: String? = nil, createdAt: Date, updatedAt: Date,
+                batchID: Int64? = nil) {
+        self.batchID = batchID
         self.id = id
         self.item = item
         self.state = state

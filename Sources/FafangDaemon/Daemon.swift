@@ -108,7 +108,7 @@ public struct Daemon: Sendable {
         self.ready = ready
         let systemd = SystemdService(notifier: notifier, logger: logger, ready: ready) {
             let counts = (try? await store.outboxCounts()) ?? [:]
-            var status = "pending \(counts[.pending] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
+            var status = "pending \(counts[.pending] ?? 0), held for approval \(counts[.held] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
             let paused = dispatcher.pausedGateways.map(\.name)
             if !paused.isEmpty { status += "; PAUSED: " + paused.joined(separator: ", ") }
             return status

@@ -122,7 +122,10 @@ public struct EventRouter: Sendable {
                     idempotencyKey: IdempotencyKey.make(eventKey: event.key, channel: target.channel, recipient: target.recipient),
                     eventKey: event.key, kind: event.kind, projectCode: project.code, channel: target.channel,
                     gateway: target.gateway, recipient: target.recipient, village: village, payeeID: payee?.id,
-                    text: text, title: nil, templateParameters: target.channel == .sms ? context.values : [:], notBefore: now))
+                    text: text, title: nil, templateParameters: target.channel == .sms ? context.values : [:], notBefore: now,
+                    approval: Self.hold(event, channel: target.channel, payeeID: payee?.id, settings: configuration.settings, now: now),
+                    amount: event.facts.amount, segments: Self.segments(text, channel: target.channel, settings: configuration.settings),
+                    recordedBy: event.facts.recordedBy))
             }
         }
         return items

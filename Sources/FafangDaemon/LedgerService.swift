@@ -38,22 +38,28 @@ public struct LedgerService: Sendable {
 
     /// Imports a CSV file or an Excel workbook (`sheet`, else its first): all of it, or (on any
     /// problem) none of it. Each entry is recorded by `recordedBy` (an operator's account name;
-    /// nil for a machine source), with `source` (default: the file's name).
+    /// nil for a machine source), with `source` (default: the file's name); an operator's import
+    /// is audited unless `audited` is false (the console writes its own entry, with the name the
+    /// file was uploaded under).
     public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date,
-                           recordedBy: String? = nil, source: String? = nil) async -> ImportOutcome {
+                           recordedBy: String? = nil, source: String? = nil, audited: Bool = true) async -> ImportOutcome {
         let parsed: LedgerFile.Parsed
         switch LedgerFile.read(path, sheet: sheet) {
         case let .failure(rejected): return .rejected(rejected.diagnostics)
         case let .success(value): parsed = value
         }
+        let name = (path as NSString).lastPathComponent
         do {
             let entries = parsed.rows.map { row in
                 var entry = row.entry
                 entry.recordedBy = recordedBy
                 return entry
             }
-            let result = try await record(entries, source: source ?? (path as NSString).lastPathComponent,
-                                    configuration: configuration, now: now)
+            let result = try await record(entries, source: source ?? name, configuration: configuration, now: now)
+            if let recordedBy, audited {
+                try await store.recordAudit(AuditEntry(at: now, actor: recordedBy, action: "ledger_record", subject: "file \(name)", detail:
+                    "recorded \(result.inserted.count) payments, \(result.inserted.map(\.amount).sum().yuanString) 元; already recorded \(result.duplicates)"))
+            }
             return .recorded(result, skippedFailed: parsed.skippedFailed.count)
         } catch let rejection as LedgerRejection {
             return .rejected(rejection.problems.map {

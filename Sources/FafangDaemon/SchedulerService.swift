@@ -17,6 +17,9 @@ import ServiceLifecycle
 ///
 /// Besides the projects' events, a tick tells the office of a year the holiday calendar lacks
 /// (`CalendarCoverage`: each December for the next year), once per year like any other event.
+///
+/// A tick also wakes the dispatcher when a message is due: another process (`fafang batches
+/// approve`, `fafang outbox retry`) may have made it so while the dispatcher slept.
 public actor SchedulerService: Service {
     /// Turns events into the messages they mean (one per recipient and channel), given the
     /// runtime and what was paid so far.
@@ -85,7 +88,10 @@ public actor SchedulerService: Service {
             state.ledger.dropNotified(told)
             memory = state
         }
-        guard !events.isEmpty else { return [] }
+        guard !events.isEmpty else {
+            try await wakeDispatcherIfDue(now: now)
+            return []
+        }
         // In chunks, each event with its messages in one transaction as always: the dispatcher
         // starts on the first chunk while later ones are still being rendered.
         var inserted = 0
@@ -104,7 +110,13 @@ public actor SchedulerService: Service {
                                                 "project.code": "\(event.projectCode)"])
         }
         logger.debug("scheduler tick", metadata: ["scheduler.events": "\(events.count)", "outbox.enqueued": "\(inserted)"])
+        if inserted == 0 { try await wakeDispatcherIfDue(now: now) }
         return events
+    }
+
+    /// Signals the dispatcher when a message is due by `now`, whoever made it so.
+    private func wakeDispatcherIfDue(now: Date) async throws {
+        if let due = try await store.nextDue(), due <= now { enqueued.signal() }
     }
 
     /// Routes again the events kept with a problem; those now routed in full are cleared.

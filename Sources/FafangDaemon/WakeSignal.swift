@@ -8,6 +8,9 @@ public final class WakeSignal: Sendable {
 
     public init() {}
 
+    /// Whether a signal waits for the next `wait()` (no waiter took it yet).
+    public var isPending: Bool { state.withLock { $0.pending } }
+
     /// Wakes the waiter now, or the next one to wait.
     public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -9,12 +9,12 @@ enum OutboxRows {
     static let columns = """
         id, idempotency_key, event_key, kind, project_code, channel, gateway, recipient, village, payee_id, text, title, \
         template_parameters, state, attempts, next_attempt_at, lease_owner, lease_expires_at, gateway_reference, last_error, \
-        created_at, updated_at
+        created_at, updated_at, batch_id, amount_fen, segments, recorded_by
         """
 
     /// A row of `outbox` (its columns in `columns` order) as a message; a row of a kind, channel
     /// or state this version does not know is an error naming it. Read by position: by name,
-    /// each of the 22 columns is a search of the row's names.
+    /// each of the 26 columns is a search of the row's names.
     static func message(_ row: Row) throws -> OutboxMessage {
         let kindText: String = row[3]
         let channelText: String = row[5]
@@ -28,11 +28,20 @@ enum OutboxRows {
         let item = OutboxItem(idempotencyKey: row[1], eventKey: row[2], kind: kind, projectCode: row[4],
                               channel: channel, gateway: row[6], recipient: row[7], village: row[8],
                               payeeID: row[9], text: row[10], title: row[11],
-                              templateParameters: parameters(row[12]), notBefore: nextAttemptAt)
+                              templateParameters: parameters(row[12]), notBefore: nextAttemptAt,
+                              amount: (row[23] as Int64?).map(Money.init(fen:)), segments: row[24], recordedBy: row[25])
         return OutboxMessage(id: row[0], item: item, state: state, attempts: row[14], nextAttemptAt: nextAttemptAt,
                              leaseOwner: row[16], leaseExpiresAt: row[17], gatewayReference: row[18], lastError: row[19],
-                             createdAt: row[20], updatedAt: row[21])
+                             createdAt: row[20], updatedAt: row[21], batchID: row[22])
     }
+
+    /// What `recipient_tail` holds: an SMS recipient's last 4 digits (the console searches by
+    /// them), nil for a webhook.
+    static func recipientTail(_ item: OutboxItem) -> String? {
+        item.channel == .sms ? String(item.recipient.suffix(tailLength)) : nil
+    }
+
+    static let tailLength = 4
 
     static func messages(_ statement: Statement, arguments: StatementArguments) throws -> [OutboxMessage] {
         var result: [OutboxMessage] = []

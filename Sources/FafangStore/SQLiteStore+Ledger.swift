@@ -2,10 +2,12 @@ import FafangCore
 import Foundation
 import GRDB
 
-/// The ledger in SQLite: `ledger_entry`, one row per payment, unique on the bank reference.
+/// The ledger in SQLite: `ledger_entry`, one row per payment, unique on the bank reference, and
+/// `ledger_day_total`, what each project was paid on each value date.
 extension SQLiteStore {
     /// Records a batch of payments atomically, idempotent on the bank reference: a reference seen
-    /// before with the same content is skipped, with different content it is a rejection.
+    /// before with the same content is skipped (whoever records it again), with different content
+    /// it is a rejection. The day totals are brought up to date in the same transaction.
     /// `check` sees, inside the same transaction, what each (project, payee) was paid before this
     /// batch plus the batch's earlier entries, and returns a problem for an entry that must not be
     /// recorded (payee not in the register, overpayment). Any problem rejects the whole batch.
@@ -42,7 +44,7 @@ extension SQLiteStore {
                     let existing = CivilDate(iso: paidOn).map {
                         LedgerEntry(projectCode: project, payeeID: payee, amount: Money(fen: fen), date: $0, bankReference: entry.bankReference)
                     }
-                    if existing == entry { duplicates += 1 } else {
+                    if existing?.sameContent(as: entry) == true { duplicates += 1 } else {
                         problems.append(.init(index: index, message: "bank reference \(entry.bankReference) was already recorded with other details (project \(project), payee \(payee), \(Money(fen: fen).yuanString) 元 on \(paidOn))"))
                     }
                     continue
@@ -61,14 +63,24 @@ extension SQLiteStore {
             }
             guard problems.isEmpty else { throw LedgerRejection(problems: problems) }
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO ledger_entry (bank_reference, project_code, payee_id, amount_fen, paid_on, source, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO ledger_entry (bank_reference, project_code, payee_id, amount_fen, paid_on, source, recorded_at, recorded_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let recordedAt = now.databaseValue
+            var days: [DayKey: (fen: Int64, entries: Int)] = [:]
             for entry in inserted {
+                let paidOn = entry.date.description
                 try insert.execute(arguments: [entry.bankReference, entry.projectCode, entry.payeeID, entry.amount.fen,
-                                               entry.date.description, source, recordedAt])
+                                               paidOn, source, recordedAt, entry.recordedBy])
+                days[DayKey(project: entry.projectCode, paidOn: paidOn), default: (0, 0)].fen += entry.amount.fen
+                days[DayKey(project: entry.projectCode, paidOn: paidOn), default: (0, 0)].entries += 1
             }
+            let total = try db.cachedStatement(sql: """
+                INSERT INTO ledger_day_total (project_code, paid_on, amount_fen, entries) VALUES (?, ?, ?, ?)
+                ON CONFLICT (project_code, paid_on) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen,
+                    entries = entries + excluded.entries
+                """)
+            for (day, sum) in days { try total.execute(arguments: [day.project, day.paidOn, sum.fen, sum.entries]) }
             return LedgerWriteResult(inserted: inserted, duplicates: duplicates)
         }
     }
@@ -82,15 +94,32 @@ extension SQLiteStore {
             var entries: [LedgerEntry] = []
             var last = after
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, bank_reference, project_code, payee_id, amount_fen, paid_on FROM ledger_entry WHERE id > ? ORDER BY id
+                SELECT id, bank_reference, project_code, payee_id, amount_fen, paid_on, recorded_by FROM ledger_entry WHERE id > ? ORDER BY id
                 """, arguments: [after])
             while let row = try rows.next() {
                 last = row["id"]
                 guard let date = CivilDate(iso: row["paid_on"]) else { continue }
                 entries.append(LedgerEntry(projectCode: row["project_code"], payeeID: row["payee_id"], amount: Money(fen: row["amount_fen"]),
-                                           date: date, bankReference: row["bank_reference"]))
+                                           date: date, bankReference: row["bank_reference"], recordedBy: row["recorded_by"]))
             }
             return (entries, last)
         }
     }
+
+    /// The day totals, by project and value date.
+    public func ledgerTotals() async throws -> [LedgerDayTotal] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT project_code, paid_on, amount_fen, entries FROM ledger_day_total ORDER BY project_code, paid_on")
+                .compactMap { row in
+                    guard let date = CivilDate(iso: row["paid_on"]) else { return nil }
+                    return LedgerDayTotal(projectCode: row["project_code"], date: date, amount: Money(fen: row["amount_fen"]), entries: row["entries"])
+                }
+        }
+    }
+}
+
+/// A (project, value date) of `ledger_day_total`.
+private struct DayKey: Hashable {
+    let project: String
+    let paidOn: String
 }

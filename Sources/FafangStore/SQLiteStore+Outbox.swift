@@ -27,16 +27,27 @@ extension SQLiteStore {
             let row = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, village,
                                               payee_id, text, title, template_parameters, state, attempts, next_attempt_at,
-                                              created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                                              created_at, updated_at, batch_id, amount_fen, segments, recorded_by, recipient_tail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            // A message an approver must release goes in held, into the open batch of its project and day.
+            var batches = BatchJoiner(db, now: stamp)
             var inserted = 0
             for item in batch.items {
-                try row.execute(arguments: [item.idempotencyKey, item.eventKey, item.kind.rawValue, item.projectCode, item.channel.rawValue,
-                                            item.gateway, item.recipient, item.village, item.payeeID, item.text, item.title,
-                                            OutboxRows.parametersText(item.templateParameters), StoredDate(item.notBefore), stamp, stamp])
-                if db.changesCount > 0 { inserted += 1 }
+                let batchID = try item.approval.map { try batches.batch(for: $0) }
+                let state: MessageState = batchID == nil ? .pending : .held
+                let values: [(any DatabaseValueConvertible)?] = [
+                    item.idempotencyKey, item.eventKey, item.kind.rawValue, item.projectCode, item.channel.rawValue,
+                    item.gateway, item.recipient, item.village, item.payeeID, item.text, item.title,
+                    OutboxRows.parametersText(item.templateParameters), state.rawValue, StoredDate(item.notBefore), stamp, stamp,
+                    batchID, item.amount?.fen, item.segments, item.recordedBy, OutboxRows.recipientTail(item),
+                ]
+                try row.execute(arguments: StatementArguments(values))
+                guard db.changesCount > 0 else { continue }
+                inserted += 1
+                if let batchID { batches.joined(batchID, item) }
             }
+            try batches.finish()
             return inserted
         }
     }
@@ -200,29 +211,9 @@ extension SQLiteStore {
     }
 
     public func deliveries(_ filter: DeliveryFilter) async throws -> [DeliveryRecord] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let payee = filter.payeeID {
-            conditions.append("payee_id = ?")
-            _ = arguments.append(contentsOf: [payee])
-        }
-        if let village = filter.village {
-            conditions.append("village = ?")
-            _ = arguments.append(contentsOf: [village])
-        }
-        if let state = filter.state {
-            conditions.append("state = ?")
-            _ = arguments.append(contentsOf: [state.rawValue])
-        }
-        if let since = filter.since {
-            conditions.append("updated_at >= ?")
-            _ = arguments.append(contentsOf: [StoredDate(since)])
-        }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let query = "SELECT \(OutboxRows.columns) FROM outbox\(whereClause) ORDER BY id DESC LIMIT \(max(0, filter.limit))"
-        let bound = arguments
+        let query = DeliveryQuery(filter)
         return try await writer.read { db in
-            try OutboxRows.messages(db.makeStatement(sql: query), arguments: bound).map { message in
+            try OutboxRows.messages(db.makeStatement(sql: query.sql), arguments: query.arguments).map { message in
                 DeliveryRecord(
                     message: message,
                     attempts: try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempt WHERE outbox_id = ? ORDER BY number, id",

@@ -2,8 +2,9 @@ import FafangCore
 import Foundation
 import GRDB
 
-/// The `Store` of one township: a SQLite database (GRDB, WAL) holding the ledger, the events
-/// emitted, the outbox with its attempts and reports, and the gateways' health.
+/// The `Store` of one township: a SQLite database (GRDB, WAL) holding the ledger and its day
+/// totals, the events emitted, the outbox with its attempts and reports, the approval batches,
+/// the audit log, and the gateways' health.
 ///
 /// Wraps a GRDB writer and owns the migrator. A file database is opened as a `DatabasePool`
 /// (WAL mode); tests use a temporary file or an in-memory queue. Shipped migrations are never
@@ -130,6 +131,7 @@ public struct SQLiteStore: Store {
             try db.create(index: "outbox_reference_recipient", on: "outbox", columns: ["gateway_reference", "recipient"])
             try db.execute(sql: "DROP INDEX IF EXISTS index_outbox_on_gateway_reference")
         }
+        migrator.registerMigration("v4: approval, audit, ledger totals", migrate: approvalMigration)
         return migrator
     }
 }

@@ -148,6 +148,11 @@ public struct ConfigFixture: Sendable {
         replace("fafang.toml", "url = \"http://127.0.0.1:9/robot\"", with: "url = \"\(baseURL)/robot\"")
     }
 
+    /// `[approval] kinds = []`: no SMS waits for an approver (tests about sending, not approval).
+    public mutating func holdNothing() {
+        files["fafang.toml", default: ""] += "\n[approval]\nkinds = []\n"
+    }
+
     public func write() throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)

@@ -57,7 +57,10 @@ public enum StoreContract {
         return try await store.commit([MessageChange(from: message, to: lifecycle.message, attempt: attempt)]).first ?? nil
     }
 
-    public static let cases: [Case] = [
+    /// Every case: the ledger and the outbox, then approval, totals, audit and filters.
+    public static var cases: [Case] { outboxCases + approvalCases }
+
+    static let outboxCases: [Case] = [
         Case(name: "the ledger is idempotent on the bank reference") { store in
             let first = try await store.recordLedger([entry("B1", 100), entry("B2", 50)], source: "cli", now: t0) { _, _ in nil }
             try expect(first.inserted.count == 2, "first batch inserted \(first.inserted.count)")

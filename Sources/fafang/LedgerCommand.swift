@@ -54,11 +54,18 @@ struct LedgerCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The CSV file (UTF-8 or GB18030) or Excel workbook (.xlsx).") var file: String
         @Option(help: "The workbook's sheet. Default: the first.") var sheet: String?
+        @Option(name: .customLong("operator"),
+                help: "The clerk importing it (an account of the operators file): the payments are recorded as theirs, and they may not approve the SMS about them.")
+        var operatorName: String?
 
         func run() async throws {
             let configuration = try options.load()
+            if let operatorName, case let .failure(refusal) = OperatorCheck.account(operatorName, in: configuration, atLeast: .clerk) {
+                StandardError.print("refused: \(refusal)")
+                throw ExitCode(1)
+            }
             let service = LedgerService(store: try options.openStore(configuration), logger: LedgerCommand.quietLogger)
-            switch await service.importFile(file, sheet: sheet, configuration: configuration, now: Date()) {
+            switch await service.importFile(file, sheet: sheet, configuration: configuration, now: Date(), recordedBy: operatorName) {
             case let .recorded(result, skipped):
                 print("\(file): recorded \(result.inserted.count), already recorded \(result.duplicates), failed transfers skipped \(skipped)")
             case let .rejected(problems):

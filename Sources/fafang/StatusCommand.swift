@@ -27,12 +27,12 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             today = CivilDate.of(Date(), in: zone)
         }
-        let ledger = LedgerView(entries: try await store.ledger(), today: today)
+        let paid = LedgerDayTotal.paidByProject(try await store.ledgerTotals(), asOf: today)
         print("As of \(today) (\(zone.identifier))")
         for configured in configuration.projects {
             let project = configured.project
             let schedule = PlanSchedule(project: project, asOf: today, deadlines: configured.deadlines)
-            let amount = ledger.paid(project: project.code)
+            let amount = paid[project.code] ?? .zero
             var line = "\(project.name) [\(project.code)]: paid \(amount.yuanString) of \(project.budget.total.yuanString) 元"
             // The milestone that matters now: the latest passed one if behind it, else the next.
             for (candidate, grade) in schedule.graded(paid: amount, budget: project.budget.total,

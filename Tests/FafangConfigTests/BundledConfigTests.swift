@@ -26,6 +26,7 @@ struct BundledConfigTests {
         let warning = try #require(outcome.warnings.first)
         #expect(warning.keyPath == "payees.register")
         #expect(warning.message.contains("difference +24.00 元"))
+        #expect(configuration.settings.approval.kinds == [.paymentRecorded], "payment SMS wait for an approver")
     }
 
     @Test func kindsAsReviewed() throws {

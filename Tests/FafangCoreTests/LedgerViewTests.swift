@@ -28,6 +28,27 @@ struct LedgerViewTests {
         #expect(view.today == CivilDate(iso: "2021-03-10")!)
     }
 
+    @Test("paid to date from day totals: what the ledger view shows on every day")
+    func dayTotalsAgreeWithTheView() {
+        var generator = SplitMix64(seed: 11)
+        let start = CivilDate(iso: "2021-01-01")!
+        let entries = (0..<80).map { index in
+            LedgerEntry(projectCode: index % 3 == 0 ? "P2" : "P1", payeeID: "H\(index % 5)", amount: .yuan(Int64.random(in: 1...900, using: &generator)),
+                        date: start.adding(days: Int.random(in: 0..<120, using: &generator)), bankReference: "R\(index)")
+        }
+        // What the store keeps: one total per project and value date.
+        let totals = Dictionary(grouping: entries) { "\($0.projectCode) \($0.date)" }.values.map { group in
+            LedgerDayTotal(projectCode: group[0].projectCode, date: group[0].date, amount: group.map(\.amount).sum(), entries: group.count)
+        }
+        for offset in stride(from: -1, through: 121, by: 4) {
+            let day = start.adding(days: offset)
+            let view = LedgerView(entries: entries, today: day)
+            let paid = LedgerDayTotal.paidByProject(totals, asOf: day)
+            #expect(paid["P1", default: .zero] == view.paid(project: "P1") && paid["P2", default: .zero] == view.paid(project: "P2"), "\(day)")
+        }
+        #expect(LedgerDayTotal.paidByProject(totals, asOf: start.adding(days: -1)).isEmpty, "nothing paid before the first day")
+    }
+
     @Test("a year of random payments, recorded in random batches: the incremental view emits what the full re-read emits, tick by tick")
     func incrementalMatchesFull() {
         var generator = SplitMix64(seed: 5)

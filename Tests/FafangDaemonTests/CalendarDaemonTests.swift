@@ -62,6 +62,13 @@ struct CalendarDaemonTests {
                                  bankReference: "BANK-NATIONAL-DAY")], source: "test", configuration: configuration, now: first.clock.now)
         let events = try await runUntilQuiet(first)
         #expect(events.contains { $0.kind == .paymentRecorded })
+        // Approved on the holiday, it is due at once; the dispatcher then holds it for the holiday.
+        let batch = try #require(try await first.store.approvalBatches(states: [.open], limit: 10).first)
+        let approver = OperatorAccount(name: "li", displayName: "李审核", role: .approver, passwordHash: nil)
+        let decided = try await ApprovalService(store: first.store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            .decide(batch, .approve, by: approver, now: first.clock.now)
+        #expect(decided.map(\.state) == .success(.approved))
+        _ = try await runUntilQuiet(first)
         #expect(!sink.requests.contains { $0.path == "/sms" }, "held on the holiday")
         let held = try #require(try await first.store.deliveries(DeliveryFilter()).first { $0.message.channel == .sms })
         #expect(held.message.state == .pending)

@@ -35,6 +35,8 @@ struct CloudSMSDaemonTests {
         [gateways.aliyun.parameters]
         payment_recorded = ["payee_name", "amount", "payment_date"]
         """)
+        // About batching the vendor's requests, not approval: nothing is held.
+        fixture.holdNothing()
         let root = try fixture.write()
         defer { fixture.remove() }
         let load = Runtime.load(path: root)

@@ -9,8 +9,9 @@ import Logging
 import Testing
 
 /// The daemon's parts wired as `fafang run` wires them, on a virtual clock, against loopback
-/// sinks: a payment recorded → an SMS through an HTTP SMS gateway; a late project → alerts to
-/// the office and the villages; and not one full phone number in any log line.
+/// sinks: a payment recorded → an SMS held for an approver, then, approved, through an HTTP SMS
+/// gateway; a late project → alerts to the office and the villages; and not one full phone
+/// number in any log line.
 @Suite("Daemon, assembled", .serialized)
 struct DaemonRunTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -36,6 +37,14 @@ struct DaemonRunTests {
         _ = try await ledger.record([LedgerEntry(projectCode: "RENT01", payeeID: "H1", amount: .yuan(2160), date: CivilDate(iso: "2021-03-19")!,
                                            bankReference: "BANK-1")], source: "test", configuration: configuration, now: start)
 
+        try await runUntilQuiet(daemon)
+        #expect(!sink.requests.contains { $0.path == "/sms" }, "the payment SMS waits for an approver")
+        #expect(sink.requests.contains { $0.path == "/office" }, "the alerts do not")
+        let batch = try #require(try await daemon.store.approvalBatches(states: [.open], limit: 10).first)
+        let approver = OperatorAccount(name: "li", displayName: "李审核", role: .approver, passwordHash: nil)
+        let decided = try await ApprovalService(store: daemon.store, logger: captured.logger("fafang.batches"))
+            .decide(batch, .approve, by: approver, now: daemon.clock.now)
+        #expect(decided.map(\.state) == .success(.approved))
         try await runUntilQuiet(daemon)
 
         let requests = sink.requests

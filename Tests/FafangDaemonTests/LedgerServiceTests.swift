@@ -26,6 +26,11 @@ struct LedgerServiceTests {
         return path
     }
 
+    /// A bank batch file `name`: the bank's headings, then `rows`.
+    func bankFile(_ rows: String, in fixture: ConfigFixture, name: String = "bank.csv") throws -> String {
+        try write("交易流水号,项目编码,户号,金额,日期,状态\n" + rows, in: fixture, name: name)
+    }
+
     @Test func recordChecksPayeeAndOverpayment() async throws {
         let (fixture, configuration, service) = try setUp()
         defer { fixture.remove() }
@@ -45,18 +50,43 @@ struct LedgerServiceTests {
         #expect(exact.inserted.count == 1)
     }
 
+    @Test("an operator's import records the payments as theirs, and is audited; a replay by another is no new payment")
+    func importByAnOperator() async throws {
+        let (fixture, configuration, service) = try setUp()
+        defer { fixture.remove() }
+        let path = try bankFile("""
+        B1,RENT01,H1,1000.00,2021-03-01,成功
+        B2,RENT01,H2,500.00,2021-03-01,成功
+        """, in: fixture)
+        guard case let .recorded(result, _) = await service.importFile(path, configuration: configuration, now: now, recordedBy: "zhang") else {
+            Issue.record("the file was refused")
+            return
+        }
+        #expect(result.inserted.map(\.recordedBy) == ["zhang", "zhang"])
+        #expect(try await service.store.ledger().map(\.recordedBy) == ["zhang", "zhang"])
+        let audit = try #require(try await service.store.auditLog(limit: 10, before: nil).first)
+        #expect(audit.actor == "zhang" && audit.action == "ledger_record" && audit.subject == "file bank.csv")
+        #expect(audit.detail == "recorded 2 payments, 1,500.00 元; already recorded 0", "\(audit.detail)")
+        guard case let .recorded(replay, _) = await service.importFile(path, configuration: configuration, now: now, recordedBy: "wang") else {
+            Issue.record("the replay was refused")
+            return
+        }
+        #expect(replay.inserted.isEmpty && replay.duplicates == 2)
+        #expect(try await service.store.ledger().map(\.recordedBy) == ["zhang", "zhang"], "the first recorder stays")
+        #expect(try await service.store.ledgerTotals().map(\.amount) == [.yuan(1500)])
+    }
+
     @Test("a file with a bad row is refused whole, every problem with its line")
     func badFileIsRefusedWhole() async throws {
         let (fixture, configuration, service) = try setUp()
         defer { fixture.remove() }
-        let path = try write("""
-        交易流水号,项目编码,户号,金额,日期,状态
+        let path = try bankFile("""
         B1,RENT01,H1,1000.00,2021/3/1,成功
         B2,RENT01,H2,abc,2021-03-01,成功
         B3,RENT01,H9,10.00,2021-03-01,成功
         B4,RENT01,H2,10.00,2021-02-30,成功
         B5,RENT01,H2,10.00,20210301,失败
-        """, in: fixture, name: "bank.csv")
+        """, in: fixture)
         guard case let .rejected(problems) = await service.importFile(path, configuration: configuration, now: now) else {
             Issue.record("expected a rejection")
             return
@@ -65,8 +95,7 @@ struct LedgerServiceTests {
         #expect(problems.map(\.keyPath) == ["amount_yuan", "date"])
         #expect(try await service.store.ledger().isEmpty)
         // Fix the syntax: the unknown payee on line 4 is then reported, and still nothing is recorded.
-        let fixed = try write("""
-        交易流水号,项目编码,户号,金额,日期,状态
+        let fixed = try bankFile("""
         B1,RENT01,H1,1000.00,2021/3/1,成功
         B3,RENT01,H9,10.00,2021-03-01,成功
         B5,RENT01,H2,10.00,20210301,失败

@@ -43,4 +43,35 @@ struct SQLiteStoreTests {
         let health = try await store.health(of: "v1")
         #expect(health.pauseCause == .operator)
     }
+
+    /// A database of v3 (payments and SMS already there) opens with its day totals backfilled
+    /// and its SMS findable by phone tail.
+    @Test func migrationFourBackfillsTotalsAndPhoneTails() async throws {
+        let queue = try DatabaseQueue()
+        try SQLiteStore.migrator.migrate(queue, upTo: "v3: lifecycle, unrouted events, gateway health")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO ledger_entry (bank_reference, project_code, payee_id, amount_fen, paid_on, source, recorded_at) VALUES
+                    ('B1', 'P1', 'H1', 1000, '2021-03-01', 'cli', '2021-03-01 00:00:00.000'),
+                    ('B2', 'P1', 'H2', 500, '2021-03-01', 'cli', '2021-03-01 00:00:00.000'),
+                    ('B3', 'P1', 'H1', 200, '2021-03-02', 'cli', '2021-03-02 00:00:00.000');
+                INSERT INTO emitted_event (key, kind, project_code, emitted_at) VALUES ('E1', 'payment_recorded', 'P1', '2021-03-01 00:00:00.000');
+                INSERT INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, text, state,
+                                    next_attempt_at, created_at, updated_at) VALUES
+                    ('K1', 'E1', 'payment_recorded', 'P1', 'sms', 'kannel', '17000001234', '您好', 'delivered',
+                     '2021-03-01 00:00:00.000', '2021-03-01 00:00:00.000', '2021-03-01 00:00:00.000'),
+                    ('K2', 'E1', 'payment_recorded', 'P1', 'webhook', 'v1234', 'v1234', '您好', 'delivered',
+                     '2021-03-01 00:00:00.000', '2021-03-01 00:00:00.000', '2021-03-01 00:00:00.000');
+                """)
+        }
+        let store = try SQLiteStore(queue)
+        let march = try #require(CivilDate(iso: "2021-03-01"))
+        #expect(try await store.ledgerTotals() == [
+            LedgerDayTotal(projectCode: "P1", date: march, amount: Money(fen: 1500), entries: 2),
+            LedgerDayTotal(projectCode: "P1", date: march.adding(days: 1), amount: Money(fen: 200), entries: 1),
+        ])
+        let found = try await store.deliveries(DeliveryFilter(phoneTail: "1234"))
+        #expect(found.map(\.message.idempotencyKey) == ["K1"])
+        #expect(found.first?.message.item.segments == 1 && found.first?.message.batchID == nil)
+    }
 }

@@ -44,7 +44,7 @@ struct LedgerUploadController: Sendable {
         let sheet = form.field("sheet")?.trimmingCharacters(in: .whitespacesAndNewlines)
         let subject = "file:" + ConsoleText.safe(name)
         switch await parts.ledger.importFile(path, sheet: sheet?.isEmpty == false ? sheet : nil, configuration: configuration, now: parts.clock.now,
-                                       recordedBy: session.account, source: "console") {
+                                       recordedBy: session.account, source: "console", audited: false) {
         case let .recorded(result, skipped):
             let amount = result.inserted.map(\.amount).sum()
             await parts.auditor.record(actor: session.account, action: "ledger_record", subject: subject,

@@ -49,6 +49,9 @@ public struct DueEvent: Hashable, Sendable, Codable {
         public var amount: Money?
         public var paymentDate: CivilDate?
         public var bankReference: String?
+        /// Who recorded the payment (payment_recorded): the ledger entry's `recordedBy`; they
+        /// may not approve the batch its SMS joins.
+        public var recordedBy: String?
         public var deadline: CivilDate?
         public var cumulative: Percent?
         public var target: Money?

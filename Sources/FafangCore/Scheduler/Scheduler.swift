@@ -78,6 +78,7 @@ struct ProjectState {
             facts.amount = entry.amount
             facts.paymentDate = entry.date
             facts.bankReference = entry.bankReference
+            facts.recordedBy = entry.recordedBy
             return DueEvent(key: PaymentNotice.key(project: project.code, entry: entry), kind: .paymentRecorded,
                             projectCode: project.code, audiences: [audience(at: payee)], facts: facts)
         }
