@@ -42,8 +42,8 @@ struct ConsoleApprovalTests {
         #expect(rig.store.state.decisions == [BatchDecision(batchID: 7, verdict: .approve, decidedBy: "lisz", expectedCount: 3)])
         #expect(rig.store.state.batches[7]?.state == .approved)
         let entry = try #require(rig.store.state.audit.last)
-        #expect(entry.action == "batch_approve" && entry.actor == "lisz" && entry.subject == "batch:7")
-        #expect(entry.detail.contains("3 条短信"))
+        #expect(entry.action == "batch_approve" && entry.actor == "lisz" && entry.subject == "batch 7")
+        #expect(entry.detail.contains("3 messages"), "audited as the CLI audits it (ApprovalService)")
         #expect(rig.hooks.outboxChanged.withLock { $0 } == 1, "the dispatcher is woken")
     }
 

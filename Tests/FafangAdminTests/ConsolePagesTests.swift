@@ -66,9 +66,7 @@ struct ConsolePagesTests {
             #expect(all.contains("用户 170****0011 关机"))
             let byTail = String(buffer: try await browser.get("/console/deliveries?phone=0012").body)
             #expect(byTail.contains(">\(other)</td>"))
-            withKnownIssue("SQLiteStore.deliveries reads phoneTail once the approval branch is merged") {
-                #expect(!byTail.contains(">\(dead)</td>"))
-            }
+            #expect(!byTail.contains(">\(dead)</td>"))
             let byState = String(buffer: try await browser.get("/console/deliveries?state=failed").body)
             #expect(byState.contains(">\(dead)</td>") && !byState.contains(">\(other)</td>"))
             let bad = try await browser.get("/console/deliveries?phone=170000&from=2021-13-01")

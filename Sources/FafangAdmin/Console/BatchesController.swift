@@ -52,12 +52,6 @@ struct BatchesController: Sendable {
         guard let id, let batch = try await parts.store.approvalBatch(id: id) else {
             return parts.access.message(.notFound, "没有这个批次", "没有这个批次。", session: session, link: ("/console/batches", "返回审核"))
         }
-        if let refusal = ApprovalRule.refusal(batch: batch, operatorName: session.account, role: session.role) {
-            logger.warning("batch decision refused", metadata: [
-                "operator.name": "\(session.account)", "approval.batch": "\(id)", "reason": "\(refusal)",
-            ])
-            return try await refused(refusal, batch: batch, session: session)
-        }
         guard let expected = form.text("expected").flatMap(Int.init) else {
             return try await page(batch, session: session, notice: ConsoleLayout.notice("表单缺少条数，请刷新页面后重新审核。", error: true))
                 .response(status: .badRequest)
@@ -72,21 +66,15 @@ struct BatchesController: Sendable {
             }
             verdict = .reject(reason: reason)
         }
-        let decision = BatchDecision(batchID: id, verdict: verdict, decidedBy: session.account, expectedCount: expected)
-        switch try await parts.store.decide(decision, now: parts.clock.now) {
+        // Decided as the approver saw it: with the count their page showed.
+        var shown = batch
+        shown.messageCount = expected
+        let account = OperatorAccount(name: session.account, displayName: session.displayName, role: session.role, passwordHash: nil)
+        let approvals = ApprovalService(store: parts.store, logger: logger, released: { parts.hooks.outboxChanged() })
+        switch try await approvals.decide(shown, verdict, by: account, now: parts.clock.now) {
         case let .failure(refusal):
-            logger.warning("batch decision refused by the store", metadata: [
-                "operator.name": "\(session.account)", "approval.batch": "\(id)", "reason": "\(refusal)",
-            ])
             return try await refused(refusal, batch: try await parts.store.approvalBatch(id: id) ?? batch, session: session)
-        case let .success(decided):
-            let summary = "\(decided.messageCount) 条短信，合计 \(ConsoleText.money(decided.totalAmount))，计费 \(decided.segments) 条"
-            if case let .reject(reason) = verdict {
-                await parts.auditor.record(actor: session.account, action: "batch_reject", subject: "batch:\(id)", detail: summary + "；退回原因：" + ConsoleText.safe(reason), logger: logger)
-            } else {
-                await parts.auditor.record(actor: session.account, action: "batch_approve", subject: "batch:\(id)", detail: summary, logger: logger)
-                parts.hooks.outboxChanged()
-            }
+        case .success:
             return ConsoleAccess.redirect(to: "/console/batches/\(id)?done=\(verdictName == "approve" ? "approved" : "rejected")")
         }
     }
