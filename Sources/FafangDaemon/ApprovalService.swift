@@ -22,8 +22,11 @@ public struct ApprovalService: Sendable {
 
     /// Decides `shown` (the batch as the operator saw it) for `account`. A rejection's reason is
     /// kept with every digit run of a phone or card masked.
+    /// - Parameters:
+    ///   - now: the daemon's time, when the released messages fall due.
+    ///   - auditedAt: when the operator acted, for the audit log (the wall clock; `now` when nil).
     public func decide(_ shown: ApprovalBatch, _ verdict: BatchDecision.Verdict, by account: OperatorAccount,
-                       now: Date) async throws -> Result<ApprovalBatch, ApprovalRefusal> {
+                       now: Date, auditedAt: Date? = nil) async throws -> Result<ApprovalBatch, ApprovalRefusal> {
         if let refusal = ApprovalRule.refusal(batch: shown, operatorName: account.name, role: account.role) {
             logger.notice("batch decision refused", metadata: Self.metadata(shown, account, refusal: refusal))
             return .failure(refusal)
@@ -36,7 +39,7 @@ public struct ApprovalService: Sendable {
         case let .failure(refusal):
             logger.notice("batch decision refused", metadata: Self.metadata(shown, account, refusal: refusal))
         case let .success(batch):
-            try await store.recordAudit(Self.audit(batch, by: account.name, at: now))
+            try await store.recordAudit(Self.audit(batch, by: account.name, at: auditedAt ?? now))
             logger.notice(batch.state == .approved ? "batch approved" : "batch rejected", metadata: Self.metadata(batch, account))
             if batch.state == .approved { released() }
         }

@@ -67,7 +67,7 @@ class ConsoleInChromium(unittest.TestCase):
         self.driver.find_element(By.NAME, "account").send_keys(account)
         self.driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav")))
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.sections")))
         self.assertNotIn("/console/login", self.driver.current_url, self.driver.page_source[:2000])
 
     def body(self):
@@ -82,8 +82,8 @@ class ConsoleInChromium(unittest.TestCase):
         self.open("/console/ledger")
         self.driver.find_element(By.NAME, "file").send_keys(path)
         self.driver.find_element(By.CSS_SELECTOR, "form[action='/console/ledger'] button[type=submit]").click()
-        self.wait.until(lambda d: "已录入" in self.body() or "错误" in self.body() or "拒绝" in self.body())
-        self.assertIn("已录入", self.body())
+        self.wait.until(lambda d: "新录入" in self.body() or "未录入" in self.body())
+        self.assertIn("新录入 %d 笔" % len(rows), self.body())
 
     def batch_of(self, project_name):
         """Waits until an open batch of the project is listed; returns its page's path."""
@@ -105,7 +105,7 @@ class ConsoleInChromium(unittest.TestCase):
         if drop_csrf:
             self.driver.execute_script("arguments[0].querySelector('input[name=csrf]').remove()", form)
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        self.wait.until(lambda d: d.current_url != batch_url or "已" in self.body() or "拒绝" in self.body())
+        self.wait.until(lambda d: d.current_url != batch_url and d.execute_script("return document.readyState") == "complete")
 
     def post_without_button(self, batch_url, verdict):
         """Posts the decision form as its page would, for an operator shown no button."""
@@ -153,21 +153,21 @@ class ConsoleInChromium(unittest.TestCase):
         self.assertNotIn(north[0]["phone"], driver.page_source, "phones are masked on the batch page")
 
         # wangsj recorded the southern payments: refused.
-        self.assertIn("另一位审核人", self.post_without_button(south_batch, "approve"))
+        self.assertIn("须由另一位审核人审核", self.post_without_button(south_batch, "approve"))
         # The clerk recorded the northern ones (and is no approver): refused.
         self.login("zhangkj")
         self.assertFalse(driver.find_elements(By.CSS_SELECTOR, "form[action$='/approve']"), "no approve button for a clerk")
-        refused = self.post_without_button(north_batch, "approve")
-        self.assertIn("审核人", refused)
+        driver.get(north_batch)
+        self.assertIn("只有审核人可以通过或退回批次", self.body())
+        self.assertIn("只有审核人可以通过或退回批次", self.post_without_button(north_batch, "approve"))
         # A viewer: refused.
         self.login("wangcn")
-        self.post_without_button(north_batch, "approve")
-        self.assertIn("403", driver.title + self.body())
+        self.assertIn("只有审核人可以通过或退回批次", self.post_without_button(north_batch, "approve"))
 
         # An approve form without its CSRF token is refused, and changes nothing.
         self.login("lisz")
         self.decide(north_batch, "approve", drop_csrf=True)
-        self.assertIn("CSRF", driver.title + self.body())
+        self.assertIn("安全校验未通过", self.body())
         self.assertEqual(self.sink.sms, [], "nothing was sent")
 
         # lisz approves the northern batch: its three SMS reach the sink.
@@ -190,8 +190,9 @@ class ConsoleInChromium(unittest.TestCase):
         self.open("/console/audit")
         audit = self.body()
         self.assertIn("lisz", audit)
-        self.assertIn("batch_approve", audit)
-        self.assertIn("batch_reject", audit)
+        self.assertIn("审核通过", audit)
+        self.assertIn("审核退回", audit)
+        self.assertIn("金额与拨付文件不符", audit)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ enum BatchPage {
             "<dt>项目</dt><dd>\(project?.project.name ?? batch.projectCode)（\(batch.projectCode)）</dd>",
             "<dt>日期</dt><dd>\(batch.day.description)</dd>",
             "<dt>状态</dt><dd class=\"state-\(batch.state.rawValue)\">\(ConsoleText.batchState(batch.state))</dd>",
-            "<dt>短信条数</dt><dd>\(batch.messageCount) 条</dd>",
+            "<dt>短信条数</dt><dd data-count=\"\(batch.messageCount)\">\(batch.messageCount) 条</dd>",
             "<dt>合计金额</dt><dd>\(ConsoleText.money(batch.totalAmount))</dd>",
             "<dt>计费条数</dt><dd>\(batch.segments) 条（长短信按分段计费）</dd>",
             "<dt>录入人</dt><dd>\(names(batch.recordedBy, configuration: configuration))</dd>",

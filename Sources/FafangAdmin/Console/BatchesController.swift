@@ -71,7 +71,7 @@ struct BatchesController: Sendable {
         shown.messageCount = expected
         let account = OperatorAccount(name: session.account, displayName: session.displayName, role: session.role, passwordHash: nil)
         let approvals = ApprovalService(store: parts.store, logger: logger, released: { parts.hooks.outboxChanged() })
-        switch try await approvals.decide(shown, verdict, by: account, now: parts.clock.now) {
+        switch try await approvals.decide(shown, verdict, by: account, now: parts.clock.now, auditedAt: parts.auditor.clock.now) {
         case let .failure(refusal):
             return try await refused(refusal, batch: try await parts.store.approvalBatch(id: id) ?? batch, session: session)
         case .success:

@@ -20,7 +20,7 @@ enum DeliveriesPage {
             let events: HTML = attempts.isEmpty && receipts.isEmpty ? "" : "<ul class=\"events\">\(attempts)\(receipts)</ul>"
             let error: HTML = message.lastError.map { "<br><span class=\"muted\">\(ConsoleText.safe($0))</span>" } ?? ""
             return """
-            <tr><td class="num">\(message.id)</td><td>\(ConsoleText.time(message.updatedAt, zone: zone))</td>
+            <tr data-message="\(message.id)"><td class="num">\(message.id)</td><td>\(ConsoleText.time(message.updatedAt, zone: zone))</td>
             <td>\(message.projectCode)<br><span class="muted">\(ConsoleText.kind(message.kind))</span></td>
             <td>\(message.item.payeeID ?? "")</td><td>\(message.item.village ?? "")</td>
             <td>\(ConsoleText.channel(message.channel)) · \(message.gateway)<br>\(ConsoleText.recipient(message))</td>
