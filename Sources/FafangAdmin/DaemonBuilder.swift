@@ -61,16 +61,25 @@ public struct DaemonBuilder: Sendable {
         var adminLogger = logger
         adminLogger[metadataKey: "component"] = "admin"
         let ready = daemon.ready
+        let summary = LedgerSummary(store: daemon.store, runtime: daemon.runtime)
+        let summaryLogger = adminLogger
         let admin = buildAdminApplication(
             settings: settings,
             dependencies: AdminDependencies(store: daemon.store, runtime: daemon.runtime, metrics: metrics, token: token, clock: daemon.clock,
                                             console: ConsoleDependencies(ledger: LedgerService(store: daemon.store, logger: adminLogger),
-                                                                         hooks: ConsoleHooks(daemon: daemon))),
+                                                                         hooks: ConsoleHooks(daemon: daemon)),
+                                            summary: summary),
             logger: adminLogger,
             onListening: { address in
                 await onListening(address)
                 // systemd hears READY=1 only now: receipts can be taken.
                 ready.open()
+                // The console's kept ledger view is built once now, not by the first page asked for.
+                Task.detached(priority: .utility) {
+                    do { try await summary.refresh() } catch {
+                        summaryLogger.warning("the console's ledger view could not be built; pages will try again", metadata: ["error": "\(error)"])
+                    }
+                }
             })
         return Assembled(daemon: daemon, metrics: metrics, admin: admin)
     }
