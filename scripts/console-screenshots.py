@@ -73,10 +73,13 @@ def main():
         driver.find_element(By.NAME, "file").send_keys(bank)
         driver.find_element(By.CSS_SELECTOR, "form[action='/console/ledger'] button[type=submit]").click()
         shoot(driver, work.base, "/console/ledger", "ledger")
-        # The scheduler's next tick holds the notices in a batch.
-        harness.WebDriverWait(driver, 60).until(lambda d: (d.get(work.base + "/console/batches") or True)
-                                                and d.find_elements(By.CSS_SELECTOR, "a[href^='/console/batches/']"))
-        batch = driver.find_element(By.CSS_SELECTOR, "a[href^='/console/batches/']").get_attribute("href")
+        # The scheduler's next tick holds the notices in a batch, listed as 待审核.
+        def open_batch(d):
+            d.get(work.base + "/console/batches")
+            for row in d.find_elements(By.CSS_SELECTOR, "td.state-open"):
+                return row.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "a").get_attribute("href")
+            return False
+        batch = harness.WebDriverWait(driver, 60).until(open_batch)
         shoot(driver, work.base, "/console/", "overview")
         shoot(driver, work.base, "/console/projects/130208214IGHSSTAFMWVM", "project")
         shoot(driver, work.base, "/console/batches", "batches")

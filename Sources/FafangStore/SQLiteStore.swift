@@ -132,6 +132,15 @@ public struct SQLiteStore: Store {
             try db.execute(sql: "DROP INDEX IF EXISTS index_outbox_on_gateway_reference")
         }
         migrator.registerMigration("v4: approval, audit, ledger totals", migrate: approvalMigration)
+        migrator.registerMigration("v5: the few rows of a state, newest first") { db in
+            // The console lists the dead, failed, rejected and held messages newest first: with
+            // only `outbox_due` (state, due time) that sorted every row of the state (90 ms for
+            // 20,000 dead of a million). One partial index each holds only those rows, so the
+            // dispatcher's writes through pending, sending, sent and delivered never touch them.
+            for state in DeliveryQuery.fewStates {
+                try db.execute(sql: "CREATE INDEX outbox_\(state.rawValue) ON outbox(id) WHERE state = '\(state.rawValue)'")
+            }
+        }
         return migrator
     }
 }

@@ -25,7 +25,7 @@ struct ConsoleApprovalTests {
             let page = try await approver.get("/console/batches/7")
             #expect(page.status == .ok)
             let body = String(buffer: page.body)
-            #expect(body.contains("<dt>短信条数</dt><dd>3 条</dd>"))
+            #expect(body.contains("<dt>短信条数</dt><dd data-count=\"3\">3 条</dd>"))
             #expect(body.contains("6,480.00 元"))
             #expect(body.contains("<dt>计费条数</dt><dd>4 条"))
             #expect(body.contains("张会计（zhangkj）、赵副所长（zhaosz）"))

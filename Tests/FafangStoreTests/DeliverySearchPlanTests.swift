@@ -14,7 +14,20 @@ struct DeliverySearchPlanTests {
         ("project", DeliveryFilter(projectCode: "P1"), "outbox_project"),
         ("phone tail", DeliveryFilter(phoneTail: "5678"), "outbox_recipient_tail"),
         ("longer phone tail", DeliveryFilter(phoneTail: "05678"), "outbox_recipient_tail"),
+        ("dead", DeliveryFilter(state: .dead), "outbox_dead"),
+        ("held", DeliveryFilter(state: .held), "outbox_held"),
+        ("rejected", DeliveryFilter(state: .rejected), "outbox_rejected"),
+        ("failed, next page", DeliveryFilter(state: .failed, beforeID: 900), "outbox_failed"),
     ]
+
+    /// Most messages end delivered: those are found walking the ids down, not by sorting the
+    /// state's whole range of `outbox_due`.
+    @Test(arguments: [MessageState.delivered, .sent])
+    func aCommonStateIsFoundNewestFirstWithoutSorting(_ state: MessageState) throws {
+        let query = DeliveryQuery(DeliveryFilter(state: state))
+        let plan = try Self.plan(try SQLiteStore.inMemory(), query.sql, query.arguments)
+        #expect(!plan.contains("TEMP B-TREE") && !plan.contains("outbox_due"), "\(plan)")
+    }
 
     static func plan(_ store: SQLiteStore, _ sql: String, _ arguments: StatementArguments) throws -> String {
         try store.writer.read { db in

@@ -25,7 +25,7 @@ struct ProgressController: Sendable {
                 let unpaid = await parts.summary.unpaid(project: code, offset: offset, limit: Self.pageSize)
                 let body = pages.project(configured, figures: figures, unpaid: unpaid, offset: offset, pageSize: Self.pageSize)
                 return ConsoleLayout.page(title: configured.project.name, township: configuration.settings.townshipName, session: session,
-                                          active: .overview, body: "<h1>\(configured.project.name)</h1>\(body)").response()
+                                          active: .overview, body: body).response()
             }
         }
     }
@@ -36,7 +36,7 @@ struct ProgressController: Sendable {
             try await parts.summary.refresh()
             let body = pages.overview(figures: await parts.summary.projects())
             return ConsoleLayout.page(title: "总览", township: configuration.settings.townshipName, session: session, active: .overview,
-                                      body: "<h1>总览</h1>\(body)").response()
+                                      body: body).response()
         }
     }
 

@@ -91,8 +91,10 @@ struct ProgressPages {
             let state: HTML
             if line.daysLeft >= 0 {
                 state = "未到期（剩 \(line.daysLeft) 天）"
-            } else if s.paid >= line.target || (figures?.paid(through: line.due) ?? .zero) >= line.target {
-                state = "<span class=\"grade on-track\">已达标</span>"
+            } else if (figures?.paid(through: line.due) ?? .zero) >= line.target {
+                state = "<span class=\"grade on-track\">按期达标</span>"
+            } else if s.paid >= line.target {
+                state = "<span class=\"grade slightly-behind\">逾期后达标</span>"
             } else {
                 state = "<span class=\"grade behind\">未达标</span>"
             }

@@ -49,7 +49,7 @@ enum SVGChart {
     /// payments over the budget year.
     static func cumulative(year: Int, budget: Money, plan: [(date: CivilDate, target: Money)], paid: [(date: CivilDate, amount: Money)],
                            today: CivilDate, title: String) -> HTML {
-        let left = 56, top = 16, plotWidth = 600, plotHeight = 220
+        let left = 56, top = 22, plotWidth = 600, plotHeight = 220
         let width = left + plotWidth + 20, height = top + plotHeight + 36
         guard let start = CivilDate(year: year, month: 1, day: 1), let end = CivilDate(year: year, month: 12, day: 31) else { return "" }
         let span = max(start.days(until: end), 1)
@@ -62,6 +62,7 @@ enum SVGChart {
             let fen = scale * Int64(step) / 4
             parts.append("<line class=\"grid\" x1=\"\(left)\" y1=\"\(y(fen))\" x2=\"\(left + plotWidth)\" y2=\"\(y(fen))\"/><text class=\"axis\" x=\"\(left - 6)\" y=\"\(y(fen) + 4)\" text-anchor=\"end\">\(Money(fen: fen).wanString)</text>")
         }
+        parts.append("<text class=\"axis\" x=\"\(left - 6)\" y=\"\(top - 4)\" text-anchor=\"end\">万元</text>")
         for month in 1...12 {
             guard let first = CivilDate(year: year, month: month, day: 1) else { continue }
             parts.append("<text class=\"axis\" x=\"\(x(first) + 4)\" y=\"\(top + plotHeight + 16)\">\(month)月</text>")
