@@ -73,7 +73,7 @@ screenshots: build
 FUZZ_BUILD := FAFANG_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 FUZZ_BIN := .build-fuzz/release
 FUZZ_HARNESSES := $(addprefix fafang-fuzz:,csv goals-text ledger-csv settings project register villages transfers holidays xlsx docx ooxml-parts gateway-replies) \
-	$(addprefix fafang-fuzz-admin:,ledger-json receipts)
+	$(addprefix fafang-fuzz-admin:,ledger-json receipts console-forms)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 3000
 FUZZ_SMOKE_SECONDS ?= 5

@@ -67,6 +67,8 @@ struct ConsoleBench: AsyncParsableCommand {
             ("deliveries by phone tail", "/console/deliveries?phone=0042"),
             ("deliveries by village", "/console/deliveries?village=\(percentEncode(ScaleConfig.villageName(7)))"),
             ("deliveries dead", "/console/deliveries?state=dead"),
+            ("deliveries delivered", "/console/deliveries?state=delivered"),
+            ("deliveries held, village", "/console/deliveries?state=held&village=\(percentEncode(ScaleConfig.villageName(0)))"),
             ("outbox", "/console/outbox"),
             ("batches", "/console/batches"),
             ("batch", batch ?? "/console/batches"),
