@@ -2,8 +2,9 @@
 """Screenshots of every console page on the bundled year's data, for docs/.
 
 Runs the year-long demo (fafang-demo --keep) for its database, then serves that database with
-`fafang run` on 2021-12-20 against a fresh local sink, records one more bank file as a clerk so a
-batch waits for approval, and saves each page as docs/console-NAME.png (full page, 1280 wide).
+`fafang run` on 2021-12-20 against a fresh local sink, uploads one more bank file as a clerk
+(refused: it would overpay households already paid in full), and saves each page as
+docs/console-NAME.png (full page, 1280 wide).
 Needs what `make setup` installs (Chromium, chromium-driver, CJK fonts, Selenium).
 """
 
@@ -36,13 +37,15 @@ def demo_state():
 
 
 def shoot(driver, base, path, name):
-    driver.get(base + path)
+    """Saves the page at `path` (None: the page as it is) as docs/console-NAME.png, full height."""
+    if path is not None:
+        driver.get(base + path)
     height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
     driver.set_window_size(1280, min(max(height + 40, 600), 6000))
     target = os.path.join(DOCS, "console-%s.png" % name)
     driver.save_screenshot(target)
     driver.set_window_size(1280, 900)
-    print("  %s  %s" % (target, path))
+    print("  %s  %s" % (target, path or driver.current_url))
 
 
 def main():
@@ -60,7 +63,8 @@ def main():
             driver.find_element(By.NAME, "account").send_keys(account)
             driver.find_element(By.NAME, "password").send_keys(PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        # A late payment of December, recorded by the clerk: a batch for the approver.
+        # A December file paying households already paid in full: refused whole, each row's
+        # problem shown (the upload page's answer is the screenshot).
         with open(os.path.join(harness.ROOT, "Config", "payees", "yinguantun-households.csv"), encoding="utf-8") as f:
             payees = list(csv.DictReader(line for line in f if not line.startswith("#")))[:4]
         bank = os.path.join(work.root, "december.csv")
@@ -72,14 +76,11 @@ def main():
         driver.get(work.base + "/console/ledger")
         driver.find_element(By.NAME, "file").send_keys(bank)
         driver.find_element(By.CSS_SELECTOR, "form[action='/console/ledger'] button[type=submit]").click()
-        shoot(driver, work.base, "/console/ledger", "ledger")
-        # The scheduler's next tick holds the notices in a batch, listed as 待审核.
-        def open_batch(d):
-            d.get(work.base + "/console/batches")
-            for row in d.find_elements(By.CSS_SELECTOR, "td.state-open"):
-                return row.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "a").get_attribute("href")
-            return False
-        batch = harness.WebDriverWait(driver, 60).until(open_batch)
+        harness.WebDriverWait(driver, 30).until(lambda d: "未录入" in d.page_source or "新录入" in d.page_source)
+        shoot(driver, work.base, None, "ledger")
+        # The newest of the year's batches (the demo's approver released each as it opened).
+        driver.get(work.base + "/console/batches")
+        batch = driver.find_element(By.CSS_SELECTOR, "a[href^='/console/batches/']").get_attribute("href")
         shoot(driver, work.base, "/console/", "overview")
         shoot(driver, work.base, "/console/projects/130208214IGHSSTAFMWVM", "project")
         shoot(driver, work.base, "/console/batches", "batches")

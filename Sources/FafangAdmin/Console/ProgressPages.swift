@@ -185,7 +185,7 @@ struct ProgressPages {
             : "<p class=\"meta\">本项目按规定不公开个人明细，仅公示汇总数。</p>"
         let settings = configuration.settings
         return """
-            <article class="notice">\
+            <article class="gongshi">\
             <h1>\(village.name)\(project.name)发放情况公示</h1>\
             <table class="facts"><tbody>\
             <tr><th>项目</th><td>\(project.name)（\(project.year) 年度）</td></tr>\

@@ -32,19 +32,19 @@ enum ReportStyles {
         .pager a { margin-right: 12px; }
         .public { max-width: 800px; margin: 0 auto; }
         .village ul { margin: 4px 0 12px 0; }
-        article.notice h1 { text-align: center; font-size: 24px; letter-spacing: 2px; }
-        article.notice table.facts { width: 100%; border-collapse: collapse; margin-bottom: 14px; }
-        article.notice table.facts th, article.notice table.facts td { border: 1px solid #333; padding: 6px 10px; text-align: left; }
-        article.notice table.facts th { width: 30%; background: #f6f6f6; }
-        article.notice .hotline { margin-top: 18px; }
-        article.notice .signed { text-align: right; margin-top: 24px; }
+        article.gongshi h1 { text-align: center; font-size: 24px; letter-spacing: 2px; }
+        article.gongshi table.facts { width: 100%; border-collapse: collapse; margin-bottom: 14px; }
+        article.gongshi table.facts th, article.gongshi table.facts td { border: 1px solid #333; padding: 6px 10px; text-align: left; }
+        article.gongshi table.facts th { width: 30%; background: #f6f6f6; }
+        article.gongshi .hotline { margin-top: 18px; }
+        article.gongshi .signed { text-align: right; margin-top: 24px; }
         @media print {
             @page { size: A4; margin: 18mm 15mm; }
             .no-print, header.site nav, form, button { display: none !important; }
             body { background: #fff; color: #000; font-size: 12pt; }
             svg.chart, .figure { border-color: #999; }
-            article.notice h1 { font-size: 20pt; }
-            table.data, article.notice table { page-break-inside: auto; }
+            article.gongshi h1 { font-size: 20pt; }
+            table.data, article.gongshi table { page-break-inside: auto; }
             tr { page-break-inside: avoid; }
         }
         """
