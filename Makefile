@@ -13,10 +13,11 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
 # benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds;
-# Chromium, its driver and CJK fonts for the console's browser test and screenshots).
+# Chromium, its driver and CJK fonts for the console's browser test and screenshots; PostgreSQL
+# 15, whose server the PostgreSQL store's tests start privately: PostgresHarness).
 # Swift itself (6.x) must already be on PATH. Selenium comes from PyPI, pinned.
 PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd \
-	chromium chromium-driver fonts-noto-cjk
+	chromium chromium-driver fonts-noto-cjk postgresql
 PYTHON ?= python3
 SELENIUM := selenium==4.51.0
 setup:

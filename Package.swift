@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "FafangCore"),
@@ -43,6 +44,15 @@ let package = Package(
             dependencies: [
                 "FafangCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The store of a county on PostgreSQL (issue 12, in progress): versioned migrations under an advisory lock.
+        .target(
+            name: "FafangPostgres",
+            dependencies: [
+                "FafangCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Typed wrappers over libcurl's variadic calls (libcurl4-openssl-dev).
@@ -153,8 +163,9 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "FafangStoreTests", dependencies: ["FafangStore", "FafangCore", "FafangTestSupport",
-                                                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "FafangStoreTests", dependencies: ["FafangStore", "FafangPostgres", "FafangCore", "FafangTestSupport",
+                                                           .product(name: "GRDB", package: "GRDB.swift"),
+                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "FafangDaemonTests",
             dependencies: ["FafangDaemon", "FafangAdmin", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",

@@ -1,0 +1,91 @@
+/// The PostgreSQL store's tables: what the SQLite store keeps (its migrations v1 to v5), in one
+/// first version. Instants are `timestamptz`, money `bigint` fen, civil dates `date`.
+public enum PostgresSchema {
+    public static let migrations: [PostgresMigrator.Migration] = [
+        PostgresMigrator.Migration(version: 1, name: "ledger, events, outbox, health, approval, audit", statements: [
+            """
+            CREATE TABLE ledger_entry (
+                id bigserial PRIMARY KEY,
+                bank_reference text NOT NULL UNIQUE,
+                project_code text NOT NULL,
+                payee_id text NOT NULL,
+                amount_fen bigint NOT NULL CHECK (amount_fen > 0),
+                paid_on date NOT NULL,
+                source text NOT NULL,
+                recorded_by text,
+                recorded_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX ledger_entry_payee ON ledger_entry (project_code, payee_id)",
+            """
+            CREATE TABLE ledger_day_total (
+                project_code text NOT NULL, paid_on date NOT NULL, amount_fen bigint NOT NULL, entries integer NOT NULL,
+                PRIMARY KEY (project_code, paid_on))
+            """,
+            """
+            CREATE TABLE emitted_event (
+                key text PRIMARY KEY, kind text NOT NULL, project_code text NOT NULL, emitted_at timestamptz NOT NULL,
+                event jsonb, problem text)
+            """,
+            "CREATE INDEX emitted_event_unrouted ON emitted_event (key) WHERE problem IS NOT NULL",
+            """
+            CREATE TABLE approval_batch (
+                id bigserial PRIMARY KEY, project_code text NOT NULL, day date NOT NULL, state text NOT NULL,
+                message_count integer NOT NULL DEFAULT 0, total_fen bigint NOT NULL DEFAULT 0, segments integer NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL, decided_by text, decided_at timestamptz, reason text)
+            """,
+            "CREATE UNIQUE INDEX approval_batch_open ON approval_batch (project_code, day) WHERE state = 'open'",
+            """
+            CREATE TABLE approval_batch_recorder (
+                batch_id bigint NOT NULL REFERENCES approval_batch (id), recorded_by text NOT NULL, PRIMARY KEY (batch_id, recorded_by))
+            """,
+            """
+            CREATE TABLE outbox (
+                id bigserial PRIMARY KEY,
+                idempotency_key text NOT NULL UNIQUE,
+                event_key text NOT NULL REFERENCES emitted_event (key),
+                kind text NOT NULL, project_code text NOT NULL, channel text NOT NULL, gateway text NOT NULL,
+                recipient text NOT NULL, recipient_tail text, village text, payee_id text,
+                text text NOT NULL, title text, template_parameters text,
+                state text NOT NULL, attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL,
+                lease_owner text, lease_expires_at timestamptz, gateway_reference text, last_error text,
+                batch_id bigint REFERENCES approval_batch (id), amount_fen bigint, segments integer NOT NULL DEFAULT 1, recorded_by text,
+                created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+            "CREATE INDEX outbox_reference_recipient ON outbox (gateway_reference, recipient)",
+            "CREATE INDEX outbox_batch ON outbox (batch_id)",
+            "CREATE INDEX outbox_payee ON outbox (payee_id)",
+            "CREATE INDEX outbox_village ON outbox (village)",
+            "CREATE INDEX outbox_project ON outbox (project_code)",
+            "CREATE INDEX outbox_recipient_tail ON outbox (recipient_tail)",
+            "CREATE INDEX outbox_dead ON outbox (id) WHERE state = 'dead'",
+            "CREATE INDEX outbox_failed ON outbox (id) WHERE state = 'failed'",
+            "CREATE INDEX outbox_rejected ON outbox (id) WHERE state = 'rejected'",
+            "CREATE INDEX outbox_held ON outbox (id) WHERE state = 'held'",
+            """
+            CREATE TABLE delivery_attempt (
+                id bigserial PRIMARY KEY, outbox_id bigint NOT NULL REFERENCES outbox (id) ON DELETE CASCADE, number integer NOT NULL,
+                started_at timestamptz NOT NULL, duration_ms integer NOT NULL, http_status integer, curl_code integer,
+                verdict text NOT NULL, detail text NOT NULL)
+            """,
+            "CREATE INDEX delivery_attempt_outbox ON delivery_attempt (outbox_id)",
+            "CREATE INDEX delivery_attempt_started ON delivery_attempt (started_at)",
+            """
+            CREATE TABLE delivery_receipt (
+                id bigserial PRIMARY KEY, outbox_id bigint NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+                received_at timestamptz NOT NULL, status text NOT NULL, detail text NOT NULL)
+            """,
+            "CREATE INDEX delivery_receipt_outbox ON delivery_receipt (outbox_id)",
+            """
+            CREATE TABLE gateway_state (
+                name text PRIMARY KEY, paused boolean NOT NULL DEFAULT false, failing_since timestamptz, paused_at timestamptz,
+                reason text, failures integer NOT NULL DEFAULT 0, pause_cause text, next_probe_at timestamptz)
+            """,
+            """
+            CREATE TABLE audit_log (
+                id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, action text NOT NULL,
+                subject text NOT NULL, detail text NOT NULL)
+            """,
+        ]),
+    ]
+}
