@@ -21,6 +21,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -47,7 +48,9 @@ class ConsoleInChromium(unittest.TestCase):
         # 2021-06-16 10:00 in Shanghai: a working day, outside quiet hours; the clock runs at rate 1.
         cls.daemon = harness.Daemon(cls.work, "2021-06-16T10:00:00+08:00")
         cls.driver = harness.browser()
-        cls.wait = WebDriverWait(cls.driver, 60)
+        # A condition read while the browser replaces the page (after a submit) finds the old
+        # page's elements gone: it is read again on the next poll.
+        cls.wait = WebDriverWait(cls.driver, 60, ignored_exceptions=(StaleElementReferenceException,))
 
     @classmethod
     def tearDownClass(cls):
@@ -120,7 +123,7 @@ class ConsoleInChromium(unittest.TestCase):
                 form.appendChild(input);
             }
             document.body.appendChild(form); form.submit();""", batch_url + "/" + verdict, csrf, count)
-        self.wait.until(lambda d: d.current_url.endswith("/" + verdict))
+        self.wait.until(lambda d: d.current_url.endswith("/" + verdict) and d.execute_script("return document.readyState") == "complete")
         return self.body()
 
     # MARK: the test
