@@ -15,7 +15,7 @@ struct ProgressController: Sendable {
         router.get("/console") { request, context in try await overview(request, context) }
         router.get("/console/projects/:code") { request, context in
             try await parts.access.page(request, logger: context.logger) { session in
-                let (pages, configuration) = pages()
+                let (pages, configuration) = ProgressPages.current(parts.runtime, clock: parts.clock)
                 guard let code = context.parameters.get("code"), let configured = configuration.project(code: code) else {
                     return parts.access.message(.notFound, "未找到", "没有这个项目。", session: session, link: ("/console/", "返回总览"))
                 }
@@ -32,16 +32,11 @@ struct ProgressController: Sendable {
 
     private func overview<Context: RequestContext>(_ request: Request, _ context: Context) async throws -> Response {
         try await parts.access.page(request, logger: context.logger) { session in
-            let (pages, configuration) = pages()
+            let (pages, configuration) = ProgressPages.current(parts.runtime, clock: parts.clock)
             try await parts.summary.refresh()
             let body = pages.overview(figures: await parts.summary.projects())
             return ConsoleLayout.page(title: "总览", township: configuration.settings.townshipName, session: session, active: .overview,
                                       body: body).response()
         }
-    }
-
-    private func pages() -> (ProgressPages, Configuration) {
-        let configuration = parts.runtime.current.configuration
-        return (ProgressPages(configuration: configuration, today: CivilDate.of(parts.clock.now, in: configuration.settings.timeZone)), configuration)
     }
 }

@@ -34,6 +34,17 @@ struct ProgressPages {
                         target: deciding?.line.target ?? project.budget.total)
     }
 
+    /// The pages of the running configuration as of the daemon clock's today.
+    static func current(_ runtime: LiveConfiguration<Runtime>, clock: DaemonClock) -> (ProgressPages, Configuration) {
+        let configuration = runtime.current.configuration
+        return (ProgressPages(configuration: configuration, today: CivilDate.of(clock.now, in: configuration.settings.timeZone)), configuration)
+    }
+
+    /// The link of one village's 公示 of a project (the query percent-encoded: names are Chinese).
+    static func reportLink(project: String, village: String) -> String {
+        "/public/report?" + FormFields.encode([("project", project), ("village", village)])
+    }
+
     static func gradeName(_ grade: ProgressGrade) -> String {
         switch grade {
         case .onTrack: return "正常"
@@ -109,7 +120,7 @@ struct ProgressPages {
             return """
                 <tr><td>\(v.name)</td><td class="num">\(v.payees)</td><td class="num">\(v.paidPayees)</td><td class="num">\(v.settledPayees)</td>\
                 <td class="num">\(Self.yuan(v.owed))</td><td class="num">\(Self.yuan(v.paid))</td><td class="num">\(SVGChart.percentText(share))</td>\
-                <td class="no-print"><a href="/public/report?project=\(project.code)&amp;village=\(percentEncoded(v.name))">公示</a></td></tr>
+                <td class="no-print"><a href="\(Self.reportLink(project: project.code, village: v.name))">公示</a></td></tr>
                 """
         }
         let unpaidRows = unpaid.rows.map { row -> HTML in
@@ -161,7 +172,7 @@ struct ProgressPages {
         var position: [String: Int] = [:]
         for configured in configuration.projects {
             for village in figures[configured.project.code]?.villages ?? [] {
-                let link: HTML = "<li><a href=\"/public/report?project=\(configured.project.code)&amp;village=\(percentEncoded(village.name))\">\(configured.project.name)</a></li>"
+                let link: HTML = "<li><a href=\"\(Self.reportLink(project: configured.project.code, village: village.name))\">\(configured.project.name)</a></li>"
                 if let index = position[village.name] { byVillage[index].links.append(link) } else {
                     position[village.name] = byVillage.count
                     byVillage.append((village.name, [link]))
@@ -221,10 +232,4 @@ struct ProgressPages {
         if amounts.count == 1, rates.isEmpty, let amount = amounts.first { return "每人（户）\(Money(fen: amount).yuanString) 元" }
         return "按登记表核定标准"
     }
-}
-
-/// A query value, percent-encoded (village names are Chinese).
-func percentEncoded(_ text: String) -> String {
-    let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
 }

@@ -21,13 +21,8 @@ struct PublicController: Sendable {
         group.get("report") { request, context in try await self.report(request, logger: context.logger) }
     }
 
-    private func pages() -> (ProgressPages, Configuration) {
-        let configuration = runtime.current.configuration
-        return (ProgressPages(configuration: configuration, today: CivilDate.of(clock.now, in: configuration.settings.timeZone)), configuration)
-    }
-
     func index(logger: Logger) async throws -> Response {
-        let (pages, configuration) = pages()
+        let (pages, configuration) = ProgressPages.current(runtime, clock: clock)
         guard configuration.settings.console.publicReport else { return Self.notPublished(configuration) }
         try await summary.refresh()
         let body = pages.publicIndex(figures: await summary.projects())
@@ -35,10 +30,11 @@ struct PublicController: Sendable {
     }
 
     func report(_ request: Request, logger: Logger) async throws -> Response {
-        let (pages, configuration) = pages()
+        let (pages, configuration) = ProgressPages.current(runtime, clock: clock)
         guard configuration.settings.console.publicReport else { return Self.notPublished(configuration) }
-        let code = request.uri.queryParameters["project"].map(String.init) ?? ""
-        let villageName = request.uri.queryParameters["village"].map { String($0).removingPercentEncoding ?? String($0) } ?? ""
+        let query = FormFields(encoded: request.uri.query ?? "")
+        let code = query["project"] ?? ""
+        let villageName = query["village"] ?? ""
         try await summary.refresh()
         guard let configured = configuration.project(code: code),
               let figures = await summary.project(code),
