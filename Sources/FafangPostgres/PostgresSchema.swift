@@ -87,5 +87,10 @@ public enum PostgresSchema {
                 subject text NOT NULL, detail text NOT NULL)
             """,
         ]),
+        PostgresMigrator.Migration(version: 2, name: "claims by partial indexes", statements: [
+            // A claim walks the due pending rows, and the expired leases in the order they ran out.
+            "CREATE INDEX outbox_lease ON outbox (lease_expires_at, id) WHERE state = 'sending'",
+            "CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE state = 'pending'",
+        ]),
     ]
 }

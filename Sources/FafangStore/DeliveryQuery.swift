@@ -7,7 +7,7 @@ import GRDB
 /// search stays fast on a million rows.
 struct DeliveryQuery {
     /// States few messages are in, each with a partial index of its rows by id (migration v5).
-    static let fewStates: [MessageState] = [.dead, .failed, .rejected, .held]
+    static let fewStates = StoredFields.fewStates
 
     private(set) var sql: String
     private(set) var arguments: StatementArguments = []
@@ -43,8 +43,8 @@ struct DeliveryQuery {
         if let tail = filter.phoneTail {
             // Through the indexed `recipient_tail` (an SMS's last 4 digits); a longer tail is
             // then checked on the whole number, a shorter one on the stored 4.
-            if tail.count >= OutboxRows.tailLength {
-                add("recipient_tail = ? AND substr(recipient, -?) = ?", [String(tail.suffix(OutboxRows.tailLength)), tail.count, tail])
+            if tail.count >= StoredFields.tailLength {
+                add("recipient_tail = ? AND substr(recipient, -?) = ?", [String(tail.suffix(StoredFields.tailLength)), tail.count, tail])
             } else if tail.isEmpty {
                 add("recipient_tail IS NOT NULL")
             } else {

@@ -28,20 +28,12 @@ enum OutboxRows {
         let item = OutboxItem(idempotencyKey: row[1], eventKey: row[2], kind: kind, projectCode: row[4],
                               channel: channel, gateway: row[6], recipient: row[7], village: row[8],
                               payeeID: row[9], text: row[10], title: row[11],
-                              templateParameters: parameters(row[12]), notBefore: nextAttemptAt,
+                              templateParameters: StoredFields.parameters(row[12]), notBefore: nextAttemptAt,
                               amount: (row[23] as Int64?).map(Money.init(fen:)), segments: row[24], recordedBy: row[25])
         return OutboxMessage(id: row[0], item: item, state: state, attempts: row[14], nextAttemptAt: nextAttemptAt,
                              leaseOwner: row[16], leaseExpiresAt: row[17], gatewayReference: row[18], lastError: row[19],
                              createdAt: row[20], updatedAt: row[21], batchID: row[22])
     }
-
-    /// What `recipient_tail` holds: an SMS recipient's last 4 digits (the console searches by
-    /// them), nil for a webhook.
-    static func recipientTail(_ item: OutboxItem) -> String? {
-        item.channel == .sms ? String(item.recipient.suffix(tailLength)) : nil
-    }
-
-    static let tailLength = 4
 
     static func messages(_ statement: Statement, arguments: StatementArguments) throws -> [OutboxMessage] {
         var result: [OutboxMessage] = []
@@ -53,35 +45,6 @@ enum OutboxRows {
     static func messages(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [OutboxMessage] {
         try messages(db.cachedStatement(sql: sql), arguments: arguments)
     }
-
-    /// Template parameters as stored: `name US value RS name US value …` (ASCII unit and record
-    /// separators, which a masked template value never holds: they are dropped), names sorted;
-    /// NULL when there are none. Not JSON: Foundation's coders cost more than the rest of a row.
-    static func parametersText(_ parameters: [String: String]) -> String? {
-        guard !parameters.isEmpty else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(parameters.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 2 })
-        for (index, name) in parameters.keys.sorted().enumerated() {
-            if index > 0 { bytes.append(recordSeparator) }
-            bytes += name.utf8.filter { $0 != unitSeparator && $0 != recordSeparator }
-            bytes.append(unitSeparator)
-            bytes += (parameters[name] ?? "").utf8.filter { $0 != unitSeparator && $0 != recordSeparator }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func parameters(_ text: String?) -> [String: String] {
-        guard let text, !text.isEmpty else { return [:] }
-        var parameters: [String: String] = [:]
-        for record in text.utf8.split(separator: recordSeparator, omittingEmptySubsequences: false) {
-            guard let cut = record.firstIndex(of: unitSeparator) else { continue }
-            parameters[String(decoding: record[..<cut], as: UTF8.self)] = String(decoding: record[record.index(after: cut)...], as: UTF8.self)
-        }
-        return parameters
-    }
-
-    static let unitSeparator: UInt8 = 0x1F
-    static let recordSeparator: UInt8 = 0x1E
 
     static func attempt(_ row: Row) -> DeliveryAttempt {
         DeliveryAttempt(outboxID: row["outbox_id"], number: row["number"], startedAt: row["started_at"], durationMilliseconds: row["duration_ms"],
@@ -111,13 +74,4 @@ enum OutboxRows {
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
-}
-
-extension JSONEncoder {
-    /// Keys sorted: the same value always encodes to the same text.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
 }

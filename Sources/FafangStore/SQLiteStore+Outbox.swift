@@ -13,7 +13,7 @@ extension SQLiteStore {
         // Encoded outside the write transaction: only unrouted events keep their whole content.
         var encoded: [String: String] = [:]
         for event in batch.events where batch.problems[event.key] != nil {
-            encoded[event.key] = String(decoding: try JSONEncoder.sorted.encode(event), as: UTF8.self)
+            encoded[event.key] = try StoredFields.eventText(event)
         }
         let unrouted = encoded
         return try await writer.write { db in
@@ -39,8 +39,8 @@ extension SQLiteStore {
                 let values: [(any DatabaseValueConvertible)?] = [
                     item.idempotencyKey, item.eventKey, item.kind.rawValue, item.projectCode, item.channel.rawValue,
                     item.gateway, item.recipient, item.village, item.payeeID, item.text, item.title,
-                    OutboxRows.parametersText(item.templateParameters), state.rawValue, StoredDate(item.notBefore), stamp, stamp,
-                    batchID, item.amount?.fen, item.segments, item.recordedBy, OutboxRows.recipientTail(item),
+                    StoredFields.parametersText(item.templateParameters), state.rawValue, StoredDate(item.notBefore), stamp, stamp,
+                    batchID, item.amount?.fen, item.segments, item.recordedBy, StoredFields.recipientTail(item),
                 ]
                 try row.execute(arguments: StatementArguments(values))
                 guard db.changesCount > 0 else { continue }
@@ -57,8 +57,7 @@ extension SQLiteStore {
             try Row.fetchAll(db, sql: "SELECT key, event, problem, emitted_at FROM emitted_event WHERE problem IS NOT NULL ORDER BY emitted_at, key")
         }
         return try rows.map { row in
-            let text: String? = row["event"]
-            guard let text, let event = try? JSONDecoder().decode(DueEvent.self, from: Data(text.utf8)) else {
+            guard let event = StoredFields.event(row["event"]) else {
                 throw StoreError(message: "unrouted event \(row["key"] as String? ?? "?") cannot be read back")
             }
             return UnroutedEvent(event: event, problem: row["problem"], emittedAt: row["emitted_at"])
