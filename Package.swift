@@ -76,6 +76,7 @@ let package = Package(
                 "FafangCore",
                 "FafangConfig",
                 "FafangStore",
+                "FafangPostgres",
                 "FafangDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -56,6 +56,8 @@ public struct Settings: Sendable {
     public var approval = ApprovalSettings()
     /// `[console]`: the operators' web console.
     public var console = ConsoleSettings()
+    /// `[store]`: SQLite in the state directory unless PostgreSQL is configured.
+    public var store = StoreSettings.sqlite
 
     /// The gateway households' SMS go through (`[sms] gateway`), when one is named.
     public var smsGateway: SMSGatewaySettings? { sms.gateway.flatMap { gateways[$0] } }

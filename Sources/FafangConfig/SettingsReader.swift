@@ -18,6 +18,7 @@ enum SettingsReader {
         let calendarTable = root.table("calendar", required: false)
         let consoleTable = root.table("console", required: false)
         let approvalTable = root.table("approval", required: false)
+        let storeTable = root.table("store", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -110,6 +111,7 @@ enum SettingsReader {
             approval: readApproval(approvalTable)
         )
         settings.console = console
+        settings.store = readStore(storeTable, directory: directory)
         return settings
     }
 

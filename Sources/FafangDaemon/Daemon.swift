@@ -60,6 +60,8 @@ public struct Daemon: Sendable {
         let settings = initial.configuration.settings
         if let given {
             store = given
+        } else if case .postgresql = settings.store {
+            throw SetupError(description: "[store] kind = \"postgresql\": open it first (StoreOpener) and pass it in")
         } else {
             do {
                 store = try SQLiteStore.open(directory: settings.stateDirectory)
@@ -85,12 +87,17 @@ public struct Daemon: Sendable {
         let schedulerWake = WakeSignal()
         dispatcherWake = enqueued
         self.schedulerWake = schedulerWake
+        // A store several daemons share: one scheduler among them, woken by one another.
+        let shared = store as? any SharedStore
+        var sharing = PostgresSettings(url: .file(""))
+        if case let .postgresql(configured) = settings.store { sharing = configured }
         let scheduler = SchedulerService(
             store: store, runtime: runtime, clock: clock, tickSeconds: options.tickSeconds,
             route: { events, current, ledger, now in
                 EventRouter(templates: current.templates, logger: logger).route(events, configuration: current.configuration, ledger: ledger, now: now)
             },
-            logger: logger, enqueued: enqueued, wake: schedulerWake)
+            logger: logger, enqueued: enqueued, wake: schedulerWake,
+            leadership: shared.map { SchedulerLeadership(store: $0, retrySeconds: sharing.leaderRetrySeconds) })
         let inbox = LedgerInboxService(service: LedgerService(store: store, logger: logger), runtime: runtime, clock: clock,
                                        intervalSeconds: options.inboxSeconds, onImport: { schedulerWake.signal() })
         let notifier = options.notifier
@@ -113,7 +120,11 @@ public struct Daemon: Sendable {
             if !paused.isEmpty { status += "; PAUSED: " + paused.joined(separator: ", ") }
             return status
         }
-        services = [scheduler, inbox, DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger), reload, systemd]
+        services = [scheduler, inbox,
+                    DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger,
+                                      maximumIdleSeconds: shared == nil ? 30 : sharing.pollSeconds),
+                    reload, systemd]
+            + (shared.map { [AnnouncementService(store: $0, outbox: enqueued, ledger: schedulerWake, logger: logger.with(label: "announcements"))] } ?? [])
     }
 
     /// The service group that runs until SIGTERM or SIGINT (when `handlingSignals`; tests

@@ -122,3 +122,48 @@ public struct ReloadService: Service {
         }
     }
 }
+
+/// On a store several daemons share: listens for the announcements of every daemon and wakes
+/// this one's dispatcher (work fell due) or scheduler (payments were recorded). While the
+/// connection is down the dispatcher still polls; after it is back both are woken, for what
+/// was announced meanwhile.
+public struct AnnouncementService: Service {
+    let store: any SharedStore
+    let outbox: WakeSignal
+    let ledger: WakeSignal
+    let logger: Logger
+
+    public init(store: any SharedStore, outbox: WakeSignal, ledger: WakeSignal, logger: Logger) {
+        self.store = store
+        self.outbox = outbox
+        self.ledger = ledger
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var failures = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if failures > 0 {
+                outbox.signal()
+                ledger.signal()
+            }
+            do {
+                let (outbox, ledger) = (self.outbox, self.ledger)
+                try await cancelWhenGracefulShutdown {
+                    try await store.listen { announcement in
+                        switch announcement {
+                        case .outbox: outbox.signal()
+                        case .ledger: ledger.signal()
+                        }
+                    }
+                }
+            } catch {
+                guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
+                failures += 1
+                logger.warning("not listening for other daemons' announcements; polling meanwhile", metadata: ["error": "\(error)"])
+                let pause = Duration.seconds(min(30, failures))
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            }
+        }
+    }
+}

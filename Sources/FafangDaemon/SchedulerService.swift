@@ -46,13 +46,16 @@ public actor SchedulerService: Service {
     let wake: WakeSignal
     /// Events routed and enqueued per transaction.
     let chunkSize: Int
+    /// Set on a store several daemons share: tick only while leading.
+    let leadership: SchedulerLeadership?
     private var memory: Memory?
     /// The runtime the unrouted events were last routed with.
     private var routedWith: UUID?
 
     public init(store: any Store, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, tickSeconds: TimeInterval,
                 route: @escaping Router, logger: Logger, enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal(),
-                chunkSize: Int = 500) {
+                chunkSize: Int = 500, leadership: SchedulerLeadership? = nil) {
+        self.leadership = leadership
         self.chunkSize = max(1, chunkSize)
         self.enqueued = enqueued
         self.wake = wake
@@ -150,6 +153,33 @@ public actor SchedulerService: Service {
     }
 
     public func run() async throws {
+        guard let leadership else { return await ticking() }
+        // On a shared store one daemon at a time is the scheduler; the others try again every
+        // `retrySeconds`, and one takes over when the leader dies (its lock goes with its connection).
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let led = try await leadership.store.whileLeading(Leadership.scheduler) { [self] in
+                    await self.forget()
+                    self.logger.notice("this daemon runs the scheduler")
+                    await self.ticking()
+                }
+                if led { logger.notice("this daemon no longer runs the scheduler") }
+            } catch {
+                logger.warning("scheduler leadership lost or not to be had; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(leadership.retrySeconds)) }
+        }
+    }
+
+    /// What was remembered of the store: read again whole, as another daemon may have emitted
+    /// events while this one did not lead.
+    private func forget() {
+        memory = nil
+        routedWith = nil
+    }
+
+    /// Ticks until shutdown (or cancellation: the leadership was lost).
+    private func ticking() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await tick()
@@ -159,5 +189,17 @@ public actor SchedulerService: Service {
             let real = max(0.001, tickSeconds / clock.rate)
             await cancelWhenGracefulShutdown { await self.wake.wait(timeout: .milliseconds(max(1, Int(real * 1000)))) }
         }
+    }
+}
+
+/// The scheduler on a store several daemons share: it ticks only while it holds the leadership.
+public struct SchedulerLeadership: Sendable {
+    public let store: any SharedStore
+    /// Real seconds between tries to become the leader.
+    public let retrySeconds: Double
+
+    public init(store: any SharedStore, retrySeconds: Double) {
+        self.store = store
+        self.retrySeconds = retrySeconds
     }
 }

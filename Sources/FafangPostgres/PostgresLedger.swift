@@ -81,6 +81,10 @@ public struct PostgresLedger: Sendable {
                         SET amount_fen = ledger_day_total.amount_fen + excluded.amount_fen, entries = ledger_day_total.entries + 1
                     """, logger: logger)
             }
+            if !inserted.isEmpty {
+                // The scheduler, whichever daemon runs it, emits their events now.
+                try await connection.query("SELECT pg_notify(\(PostgresStore.ledgerChannel), '')", logger: logger)
+            }
             return LedgerWriteResult(inserted: inserted, duplicates: duplicates)
         } }
     }

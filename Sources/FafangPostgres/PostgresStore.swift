@@ -43,6 +43,27 @@ public final class PostgresStore: Store, @unchecked Sendable {
         return store
     }
 
+    /// Opens the database a connection string names, with `[store]`'s TLS and pool size.
+    public static func open(url: String, settings: PostgresSettings, logger: Logger) async throws -> PostgresStore {
+        try await open(try PostgresConnectionString.configuration(url, settings: settings), logger: logger)
+    }
+
+    /// What went wrong, in a line: the server's own message when it sent one (postgres-nio's
+    /// errors print none of it, to keep queries out of logs), else the kind of failure.
+    public static func describe(_ error: any Error) -> String {
+        var error = error
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
+            error = inner
+        }
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] {
+            let code = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return message + code
+        }
+        if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
+        return "\(psql.code)"
+    }
+
     init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger

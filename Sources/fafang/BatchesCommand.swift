@@ -36,7 +36,7 @@ struct BatchesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try options.openStore(configuration)
+            let store = try await options.openStore(configuration)
             let batch = try await BatchesCommand.batch(id, in: store)
             let messages = try await store.batchMessages(id: id, limit: max(0, samples))
             BatchesCommand.show(batch, samples: messages, configuration: configuration)
@@ -72,7 +72,7 @@ struct BatchesCommand: AsyncParsableCommand {
     }
 
     /// The batch, or an error and exit status 1.
-    static func batch(_ id: Int64, in store: SQLiteStore) async throws -> ApprovalBatch {
+    static func batch(_ id: Int64, in store: any Store) async throws -> ApprovalBatch {
         guard let batch = try await store.approvalBatch(id: id) else {
             StandardError.print("no batch \(id) (`fafang batches list` lists them)")
             throw ExitCode(1)
@@ -96,7 +96,7 @@ struct BatchesCommand: AsyncParsableCommand {
             StandardError.print("refused: \(refusal)")
             throw ExitCode(1)
         }
-        let store = try options.openStore(configuration)
+        let store = try await options.openStore(configuration)
         let shown = try await batch(id, in: store)
         show(shown, samples: [], configuration: configuration)
         var logger = Logger(label: "fafang.batches")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FafangConfig
-import FafangStore
+import FafangCore
+import FafangDaemon
+import Logging
 import Foundation
 
 /// `--config PATH`, shared by every command that reads the configuration.
@@ -27,12 +29,13 @@ struct ConfigOptions: ParsableArguments {
 }
 
 extension ConfigOptions {
-    /// The daemon's database in the configured state directory (created if missing).
-    func openStore(_ configuration: Configuration) throws -> SQLiteStore {
+    /// The store `[store]` names: the database of the state directory (created if missing), or
+    /// the county's PostgreSQL.
+    func openStore(_ configuration: Configuration) async throws -> any Store {
         do {
-            return try SQLiteStore.open(directory: configuration.settings.stateDirectory)
+            return try await StoreOpener.open(configuration.settings, logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() })
         } catch {
-            StandardError.print("\(configuration.settings.stateDirectory): cannot open the database: \(error)")
+            StandardError.print("\(error)")
             throw ExitCode(1)
         }
     }

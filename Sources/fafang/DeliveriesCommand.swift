@@ -20,7 +20,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try options.openStore(configuration)
+        let store = try await options.openStore(configuration)
         var filter = DeliveryFilter(payeeID: payee, village: village, limit: limit)
         if let state {
             guard let value = MessageState(rawValue: state) else { throw ValidationError("--state: unknown state \(state)") }

@@ -36,7 +36,7 @@ struct LedgerCommand: AsyncParsableCommand {
             let money: Money
             do { money = try Money.parseYuan(amount) } catch { throw ValidationError("--amount: \(error)") }
             guard let day = LedgerFile.parseDate(date) else { throw ValidationError("--date must be YYYY-MM-DD (got \"\(date)\")") }
-            let service = LedgerService(store: try options.openStore(configuration), logger: LedgerCommand.quietLogger)
+            let service = LedgerService(store: try await options.openStore(configuration), logger: LedgerCommand.quietLogger)
             let entry = LedgerEntry(projectCode: project, payeeID: payee, amount: money, date: day, bankReference: reference)
             do {
                 let result = try await service.record([entry], source: "cli", configuration: configuration, now: Date())
@@ -64,7 +64,7 @@ struct LedgerCommand: AsyncParsableCommand {
                 StandardError.print("refused: \(refusal)")
                 throw ExitCode(1)
             }
-            let service = LedgerService(store: try options.openStore(configuration), logger: LedgerCommand.quietLogger)
+            let service = LedgerService(store: try await options.openStore(configuration), logger: LedgerCommand.quietLogger)
             switch await service.importFile(file, sheet: sheet, configuration: configuration, now: Date(), recordedBy: operatorName) {
             case let .recorded(result, skipped):
                 print("\(file): recorded \(result.inserted.count), already recorded \(result.duplicates), failed transfers skipped \(skipped)")

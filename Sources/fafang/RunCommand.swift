@@ -1,6 +1,7 @@
 import ArgumentParser
 import FafangAdmin
 import FafangConfig
+import FafangCore
 import FafangDaemon
 import FafangDelivery
 import Foundation
@@ -64,9 +65,16 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let clock = DaemonClock(start: start, rate: clockRate)
+        let store: any Store
+        do {
+            store = try await StoreOpener.open(runtime.configuration.settings, logger: logger)
+        } catch {
+            StandardError.print("fafang run: \(error)")
+            throw ExitCode(1)
+        }
         let assembled: DaemonBuilder.Assembled
         do {
-            assembled = try DaemonBuilder.build(runtime: runtime, options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick),
+            assembled = try DaemonBuilder.build(runtime: runtime, store: store, options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick),
                                                 logger: logger)
         } catch {
             StandardError.print("fafang run: \(error)")
@@ -77,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.notice("fafang started", metadata: ["config.path": "\(options.path)", "config.projects": "\(runtime.configuration.projects.count)",
                                                    "clock.start": "\(clock.now)", "clock.rate": "\(clockRate)",
                                                    "outbox.owner": "\(assembled.daemon.dispatcher.owner)",
+                                                   "store.kind": "\(settings.store.kindName)",
                                                    "admin.listen": "\(settings.admin.map { "\($0.listen)" } ?? "off")",
                                                    "calendar.covered": "\(runtime.configuration.holidayCalendar?.coverageDescription ?? "no calendar")"])
         try await assembled.run()

@@ -18,7 +18,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try options.openStore(configuration)
+        let store = try await options.openStore(configuration)
         let zone = configuration.settings.timeZone
         let today: CivilDate
         if let at {

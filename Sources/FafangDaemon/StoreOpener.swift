@@ -1,0 +1,40 @@
+import FafangConfig
+import FafangCore
+import FafangDelivery
+import FafangPostgres
+import FafangStore
+import Foundation
+import Logging
+
+/// Opens the store `[store]` names: the SQLite database of the state directory, or the county's
+/// PostgreSQL (its connection string read from its file or systemd credential, migrated on
+/// the way). The daemon and every CLI command open it so.
+public enum StoreOpener {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func open(_ settings: Settings, logger: Logger,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any Store {
+        switch settings.store {
+        case .sqlite:
+            do {
+                return try SQLiteStore.open(directory: settings.stateDirectory)
+            } catch {
+                throw Failure(description: "\(settings.stateDirectory): cannot open the database: \(error)")
+            }
+        case let .postgresql(postgres):
+            let url: Secret
+            do {
+                url = try SecretStore(environment: environment).load(postgres.url)
+            } catch {
+                throw Failure(description: "store.url: \(error)")
+            }
+            do {
+                return try await PostgresStore.open(url: url.reveal, settings: postgres, logger: logger)
+            } catch {
+                throw Failure(description: "PostgreSQL (\(postgres.url)): \(PostgresStore.describe(error))")
+            }
+        }
+    }
+}
