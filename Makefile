@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed holiday-calendar crash-test bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console browser-test screenshots install clean fuzz fuzz-build fuzz-smoke
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test crash-test-pg bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console browser-test screenshots install clean fuzz fuzz-build fuzz-smoke
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -53,6 +53,7 @@ test:
 	$(BIN) check --config $(CONFIG)
 	systemd/check-unit.sh $(CURDIR)/$(BIN)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
+	.build/debug/fafang-bench crash --store postgresql --daemons 3 --messages 20000 --kills 20 --fafang $(BIN)
 	$(MAKE) browser-test
 	$(MAKE) fuzz-smoke
 
@@ -99,6 +100,11 @@ holiday-calendar:
 # Kill -9 the daemon at random moments while it sends; lost must be 0.
 crash-test: build
 	.build/debug/fafang-bench crash --messages $(or $(MESSAGES),5000) --kills $(or $(KILLS),10) --fafang $(BIN)
+
+# Three daemons on one private PostgreSQL, a random one killed -9 and restarted each round: lost
+# must be 0, and no two attempts of one key may reach the sink at once.
+crash-test-pg: build
+	.build/debug/fafang-bench crash --store postgresql --daemons $(or $(DAEMONS),3) --messages $(or $(MESSAGES),20000) --kills $(or $(KILLS),20) --fafang $(BIN)
 
 # The engine against wrk on a local sink (release build).
 bench-http:

@@ -133,9 +133,11 @@ let package = Package(
             dependencies: [
                 "FafangCore",
                 "FafangStore",
+                "FafangPostgres",
                 "FafangDelivery",
                 "FafangTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/fafang-bench"
         ),

@@ -80,6 +80,17 @@ enum SettingsReader {
         let calendar = readCalendar(calendarTable, directory: directory)
         let console = readConsole(consoleTable, directory: directory, adminConfigured: adminTable != nil)
         let gateways = readGateways(gatewaysTable, directory: directory, signature: signature ?? "")
+        // A lease that can end while its request is still under way lets another daemon (or this
+        // one, restarted) send the same message at the same moment.
+        let longest = ([delivery.totalTimeoutMilliseconds] + gateways.values.compactMap(\.totalTimeoutMilliseconds)).max() ?? 0
+        if Double(longest) >= dispatch.leaseSeconds * 1000 {
+            let why = "a lease that ends mid-request lets a message be sent twice at once"
+            if let dispatchTable {
+                dispatchTable.error("lease_seconds", "must exceed the longest request (total_timeout_ms \(longest)): \(why)")
+            } else {
+                deliveryTable?.error("total_timeout_ms", "must stay below [dispatch] lease_seconds (\(Int(dispatch.leaseSeconds)) s): \(why)")
+            }
+        }
         for name in gateways.keys.sorted() where endpointsTable?.table.contains(key: name) == true {
             gatewaysTable?.error(name, "the name is also an endpoint ([endpoints.\(name)]): gateways and endpoints share one namespace")
         }

@@ -53,3 +53,24 @@ struct StoreSettingsTests {
         #expect(ca.errors.map(\.keyPath) == ["store.tls_ca_file"], "\(ca.errors)")
     }
 }
+
+/// A lease must outlast the longest request: otherwise a second daemon takes the message over
+/// while the first is still sending it.
+@Suite("fafang check: lease and request timeout")
+struct LeaseTimeoutTests {
+    @Test func aLeaseShorterThanARequestIsRefused() throws {
+        var fixture = ConfigFixture()
+        fixture.files["fafang.toml", default: ""] += "\n[dispatch]\nlease_seconds = 10\n\n[delivery]\ntotal_timeout_ms = 15000\n"
+        let root = try fixture.write()
+        defer { fixture.remove() }
+        let outcome = ConfigLoader.load(path: root)
+        #expect(outcome.errors.map(\.keyPath) == ["dispatch.lease_seconds"], "\(outcome.errors)")
+        #expect(outcome.errors.first?.line == fixture.line(of: "lease_seconds = 10", in: "fafang.toml"))
+
+        var fine = ConfigFixture()
+        fine.files["fafang.toml", default: ""] += "\n[dispatch]\nlease_seconds = 20\n\n[delivery]\ntotal_timeout_ms = 15000\n"
+        let fineRoot = try fine.write()
+        defer { fine.remove() }
+        #expect(ConfigLoader.load(path: fineRoot).errors.isEmpty)
+    }
+}
