@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed holiday-calendar crash-test crash-test-pg bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console browser-test screenshots install clean fuzz fuzz-build fuzz-smoke
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test crash-test-pg bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console bench-outbox browser-test screenshots install clean fuzz fuzz-build fuzz-smoke
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -15,16 +15,19 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 # benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds;
 # Chromium, its driver and CJK fonts for the console's browser test and screenshots; PostgreSQL
 # 15, whose server the PostgreSQL store's tests start privately: PostgresHarness).
-# Swift itself (6.x) must already be on PATH. Selenium comes from PyPI, pinned.
+# Swift itself (6.x) must already be on PATH. Selenium comes from PyPI, pinned, and so do
+# pgqueuer with asyncpg and aiohttp: the PostgreSQL job queue bench-outbox compares Fafang with.
 PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd \
 	chromium chromium-driver fonts-noto-cjk postgresql
 PYTHON ?= python3
 SELENIUM := selenium==4.51.0
+PEER := pgqueuer==1.6.0 asyncpg==0.32.0 aiohttp==3.14.5
 setup:
 	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(PACKAGES); \
 	fi
 	@$(PYTHON) -c 'import selenium' 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(SELENIUM)
+	@$(PYTHON) -c 'import pgqueuer, asyncpg, aiohttp' 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(PEER)
 
 build:
 	$(SWIFT) build
@@ -133,6 +136,12 @@ bench-idle:
 # files too; GB18030=1 writes the files as Chinese Excel saves CSV; SCALE_DIR=DIR keeps the
 # generated files there (and reuses them next time).
 # Each console page and /metrics of fafang run on 1,000,000 payees, payments and messages (≤ 200 ms).
+# The outbox worked off on SQLite, by 1, 2 and 3 daemons on one private PostgreSQL, and by
+# pgqueuer (PyPI) doing the same signed POST per job: messages/s and CPU per message, one run.
+bench-outbox:
+	$(SWIFT) build $(RELEASE_FLAGS)
+	.build/release/fafang-bench outbox --messages $(or $(MESSAGES),20000) --fafang .build/release/fafang
+
 bench-console:
 	$(SWIFT) build $(RELEASE_FLAGS)
 	.build/release/fafang-bench console --households $(or $(HOUSEHOLDS),1000000) --fafang .build/release/fafang \
