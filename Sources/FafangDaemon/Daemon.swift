@@ -124,7 +124,10 @@ public struct Daemon: Sendable {
                     DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger,
                                       maximumIdleSeconds: shared == nil ? 30 : sharing.pollSeconds),
                     reload, systemd]
-            + (shared.map { [AnnouncementService(store: $0, outbox: enqueued, ledger: schedulerWake, logger: logger.with(label: "announcements"))] } ?? [])
+            + (shared.map {
+                [AnnouncementService(store: $0, outbox: enqueued, ledger: schedulerWake, logger: logger.with(label: "announcements")),
+                 ClockFollowingService(store: $0, clock: clock, logger: logger.with(label: "clock"))]
+            } ?? [])
     }
 
     /// The service group that runs until SIGTERM or SIGINT (when `handlingSignals`; tests

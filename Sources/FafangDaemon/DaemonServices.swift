@@ -167,3 +167,52 @@ public struct AnnouncementService: Service {
         }
     }
 }
+
+/// On a store several daemons share, keeps the daemon's real clock on the database's: read
+/// every `intervalSeconds`, so leases, retry times and deadlines mean the same to every daemon
+/// whatever their machines' clocks say.
+public struct ClockFollowingService: Service {
+    let store: any SharedStore
+    let clock: DaemonClock
+    let intervalSeconds: Double
+    let logger: Logger
+
+    public init(store: any SharedStore, clock: DaemonClock, intervalSeconds: Double = 60, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.intervalSeconds = intervalSeconds
+        self.logger = logger
+    }
+
+    /// Reads the database's time once and follows it; logs when this machine's clock is off by
+    /// more than a second.
+    public static func follow(_ store: any SharedStore, clock: DaemonClock, logger: Logger) async throws {
+        let sent = Date()
+        let reference = try await store.databaseNow()
+        let answered = Date()
+        let before = clock.offsetSeconds
+        clock.follow(reference: reference, sentAt: sent, answeredAt: answered)
+        let offset = clock.offsetSeconds
+        if abs(offset) > 1, abs(offset - before) > 0.5 {
+            logger.warning("this machine's clock differs from the database's; going by the database", metadata: [
+                "clock.offset_seconds": "\(String(format: "%.3f", offset))",
+            ])
+        }
+    }
+
+    public func run() async throws {
+        guard clock.isReal else {
+            // A virtual clock (a rehearsed year) follows nothing; returning would end the group.
+            try? await gracefulShutdown()
+            return
+        }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await Self.follow(store, clock: clock, logger: logger)
+            } catch {
+                logger.warning("could not read the database's time; keeping the last offset", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(intervalSeconds)) }
+        }
+    }
+}

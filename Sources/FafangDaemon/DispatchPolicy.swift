@@ -57,19 +57,35 @@ public struct DispatchPolicy: Sendable {
     /// hours of the next day that is not quiet end); a robot over its limit a minute, or a phone
     /// over its daily budget, waits. Takes a rate-limit slot when it answers `.send`. A retry (`firstAttempt` false)
     /// uses no slot of the phone's budget: the person has not received the message yet.
-    public mutating func gate(channel: Channel, gateway: String, recipient: String, firstAttempt: Bool = true, now: Date) -> Gate {
+    ///
+    /// With `counting` false (a store several daemons share) the rate limits are left to the
+    /// store (`limit(…)` names the one that applies) and only quiet hours and days are decided here.
+    public mutating func gate(channel: Channel, gateway: String, recipient: String, firstAttempt: Bool = true, now: Date,
+                              counting: Bool = true) -> Gate {
         if channel == .sms {
             let allowed = quietDays.nextAllowed(after: now, quietHours: quietHours, in: zone)
             if allowed.at > now { return .hold(until: allowed.at, reason: allowed.reason ?? "quiet hours \(quietHours)") }
-            if firstAttempt, !smsLimiter.take(recipient, now: now) {
-                return .hold(until: smsLimiter.nextAllowed(for: recipient, now: now), reason: "daily SMS budget of this phone used")
-            }
-            return .send
         }
-        if robots.contains(gateway), !robotLimiter.take(gateway, now: now) {
-            return .hold(until: robotLimiter.nextAllowed(for: gateway, now: now), reason: "robot rate limit \(settings.robotPerMinute)/min")
+        guard counting, let limit = limit(channel: channel, gateway: gateway, recipient: recipient, firstAttempt: firstAttempt) else { return .send }
+        if channel == .sms {
+            if !smsLimiter.take(recipient, now: now) { return .hold(until: smsLimiter.nextAllowed(for: recipient, now: now), reason: limit.reason) }
+        } else if !robotLimiter.take(gateway, now: now) {
+            return .hold(until: robotLimiter.nextAllowed(for: gateway, now: now), reason: limit.reason)
         }
         return .send
+    }
+
+    /// The rate limit a message counts against, if any: a first SMS to a phone its daily budget,
+    /// a message to a group robot the robot's per-minute limit.
+    public func limit(channel: Channel, gateway: String, recipient: String, firstAttempt: Bool) -> SharedLimit? {
+        if channel == .sms {
+            guard firstAttempt else { return nil }
+            return SharedLimit(name: "sms", key: recipient, limit: max(1, settings.smsPerPhonePerDay), window: 86_400,
+                               reason: "daily SMS budget of this phone used")
+        }
+        guard robots.contains(gateway) else { return nil }
+        return SharedLimit(name: "robot", key: gateway, limit: max(1, settings.robotPerMinute), window: 60,
+                           reason: "robot rate limit \(settings.robotPerMinute)/min")
     }
 
     /// Alert kinds to one village that are grouped into a digest.

@@ -159,9 +159,12 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             policy.withLock { if $0 == nil { $0 = fresh } }
         }
         policy.withLock { $0?.adopt(settings: current.settings, quietHours: current.quietHours, quietDays: current.quietDays, zone: current.zone, robots: current.robots) }
-        if health.withLock({ $0 == nil }) {
+        // Read once; on a store several daemons share, before every claim (another daemon may
+        // have paused, resumed or counted failures of a gateway).
+        if health.withLock({ $0 == nil }) || store is any SharedStore {
             let known = try await store.gatewayHealth()
-            health.withLock { if $0 == nil { $0 = Dictionary(known.map { ($0.name, $0) }) { $1 } } }
+            let shared = store is any SharedStore
+            health.withLock { if $0 == nil || shared { $0 = Dictionary(known.map { ($0.name, $0) }) { $1 } } }
         }
     }
 
@@ -228,10 +231,21 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
         // Gate each message; a digest is one request to its robot, so it is gated once.
         var sending: [OutboxMessage] = []
         let isDigest = first.channel == .webhook && DispatchPolicy.digestKinds.contains(first.kind)
+        // On a store several daemons share, the rate limits are counted in it, by all of them.
+        let shared = store as? any SharedStore
         for message in isDigest ? [first] : claimed {
-            let gate = policy.withLock {
+            var gate = policy.withLock {
                 $0?.gate(channel: message.channel, gateway: message.gateway, recipient: message.recipient,
-                         firstAttempt: message.attempts == 0, now: now) ?? .send
+                         firstAttempt: message.attempts == 0, now: now, counting: shared == nil) ?? .send
+            }
+            if let shared, gate == .send,
+               let limit = policy.withLock({ $0?.limit(channel: message.channel, gateway: message.gateway, recipient: message.recipient,
+                                                       firstAttempt: message.attempts == 0) }) {
+                do {
+                    if let until = try await shared.takeSlot(limit, now: now) { gate = .hold(until: until, reason: limit.reason) }
+                } catch {
+                    gate = .hold(until: now.addingTimeInterval(60), reason: "the shared rate limit could not be checked: \(Redaction.text("\(error)"))")
+                }
             }
             switch gate {
             case .send: sending.append(message)

@@ -92,5 +92,11 @@ public enum PostgresSchema {
             "CREATE INDEX outbox_lease ON outbox (lease_expires_at, id) WHERE state = 'sending'",
             "CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE state = 'pending'",
         ]),
+        PostgresMigrator.Migration(version: 3, name: "rate limits shared by daemons", statements: [
+            // One row per slot taken (a robot message, a phone's first SMS of a notice), kept for
+            // its window: every daemon counts against the same limits.
+            "CREATE TABLE rate_slot (limiter text NOT NULL, key text NOT NULL, taken_at timestamptz NOT NULL)",
+            "CREATE INDEX rate_slot_key ON rate_slot (limiter, key, taken_at)",
+        ]),
     ]
 }

@@ -58,4 +58,33 @@ extension PostgresStore: SharedStore {
             return true
         }
     }
+
+    public func takeSlot(_ limit: SharedLimit, now: Date) async throws -> Date? {
+        let logger = self.logger
+        let windowStart = now.addingTimeInterval(-limit.window)
+        return try await client.withTransaction(logger: logger) { connection -> Date? in
+            // One key at a time, across daemons: count, then take.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(limit.name + "\u{1F}" + limit.key), 1))", logger: logger)
+            try await connection.query("""
+                DELETE FROM rate_slot WHERE limiter = \(limit.name) AND key = \(limit.key) AND taken_at <= \(windowStart)
+                """, logger: logger)
+            var count = 0
+            var oldest: Date?
+            for try await (taken, first) in try await connection.query("""
+                SELECT COUNT(*), MIN(taken_at) FROM rate_slot WHERE limiter = \(limit.name) AND key = \(limit.key)
+                """, logger: logger).decode((Int, Date?).self) {
+                count = taken
+                oldest = first
+            }
+            guard count < limit.limit else { return (oldest ?? now).addingTimeInterval(limit.window) }
+            try await connection.query("INSERT INTO rate_slot (limiter, key, taken_at) VALUES (\(limit.name), \(limit.key), \(now))", logger: logger)
+            return nil
+        }
+    }
+
+    public func databaseNow() async throws -> Date {
+        // clock_timestamp(): the time of the call, not of the transaction's start.
+        for try await now in try await client.query("SELECT clock_timestamp()", logger: logger).decode(Date.self) { return now }
+        throw PostgresStoreError(message: "the database did not tell its time")
+    }
 }

@@ -72,6 +72,15 @@ struct RunCommand: AsyncParsableCommand {
             StandardError.print("fafang run: \(error)")
             throw ExitCode(1)
         }
+        if let shared = store as? any SharedStore {
+            // Before anything is claimed: every daemon goes by the database's time.
+            do {
+                try await ClockFollowingService.follow(shared, clock: clock, logger: logger)
+            } catch {
+                StandardError.print("fafang run: cannot read the database's time: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let assembled: DaemonBuilder.Assembled
         do {
             assembled = try DaemonBuilder.build(runtime: runtime, store: store, options: Daemon.Options(configPath: options.path, clock: clock, tickSeconds: tick),

@@ -22,16 +22,15 @@ struct SharedStoreDaemonTests {
     }
 
     @Test func oneSchedulesBothSendAndTheOtherTakesOver() async throws {
-        let harness = try PostgresHarness()
-        defer { harness.stop() }
-        try harness.createDatabase("county")
+        let harness = try await PostgresHarness.shared()
+        let database = try await harness.freshDatabase("county")
         let sink = try LoopbackServer { _ in .text("{\"code\":\"OK\"}") }
         defer { sink.stop() }
         var fixture = ConfigFixture()
         fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
         fixture.sendEverything(to: sink.baseURL)
         fixture.holdNothing()
-        fixture.files["pg-url"] = harness.url(database: "county") + "\n"
+        fixture.files["pg-url"] = harness.url(database: database) + "\n"
         fixture.files["fafang.toml", default: ""] += """
 
             [store]
@@ -119,5 +118,27 @@ struct SharedStoreDaemonTests {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return await condition()
+    }
+}
+
+/// On a shared store the daemon goes by the database's clock: its real clock takes the offset
+/// measured by a round trip; a rehearsal's virtual clock takes none.
+@Suite("Daemon clock following the database")
+struct DaemonClockFollowingTests {
+    @Test func theRealClockTakesTheReferencesOffset() {
+        let clock = DaemonClock(start: nil, rate: 1)
+        #expect(clock.isReal)
+        let sent = Date()
+        // The database is 90 s ahead; the round trip took 20 ms.
+        clock.follow(reference: sent.addingTimeInterval(90.01), sentAt: sent, answeredAt: sent.addingTimeInterval(0.02))
+        #expect(abs(clock.offsetSeconds - 90) < 0.001, "\(clock.offsetSeconds)")
+        #expect(abs(clock.now.timeIntervalSince(Date()) - 90) < 1)
+    }
+
+    @Test func aVirtualClockFollowsNothing() {
+        let clock = DaemonClock(start: Date(timeIntervalSince1970: 1_623_300_000), rate: 1)
+        #expect(!clock.isReal)
+        clock.follow(reference: Date().addingTimeInterval(90), sentAt: Date(), answeredAt: Date())
+        #expect(clock.offsetSeconds == 0)
     }
 }

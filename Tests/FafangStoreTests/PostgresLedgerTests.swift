@@ -24,9 +24,8 @@ struct PostgresLedgerTests {
 
     static func withLedgers<T: Sendable>(_ count: Int, database: String,
                                          _ body: @Sendable ([PostgresLedger]) async throws -> T) async throws -> T {
-        let harness = try PostgresHarness()
-        defer { harness.stop() }
-        try harness.createDatabase(database)
+        let harness = try await PostgresHarness.shared()
+        let database = try await harness.freshDatabase(database)
         let clients = (0..<count).map { _ in
             PostgresClient(configuration: .init(host: "127.0.0.1", port: harness.port, username: harness.user, password: nil, database: database, tls: .disable))
         }

@@ -14,11 +14,9 @@ struct PostgresStoreContractTests {
 
     @Test("every case of the contract, each on a fresh database")
     func contract() async throws {
-        let harness = try PostgresHarness()
-        defer { harness.stop() }
+        let harness = try await PostgresHarness.shared()
         for (index, contract) in StoreContract.cases.enumerated() {
-            let database = "contract_\(index)"
-            try harness.createDatabase(database)
+            let database = try await harness.freshDatabase("contract_\(index)")
             let store = try await PostgresStore.open(.init(host: "127.0.0.1", port: harness.port, username: harness.user, password: nil,
                                                            database: database, tls: .disable), logger: Self.logger)
             defer { store.close() }
