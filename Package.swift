@@ -78,6 +78,8 @@ let package = Package(
                 "FafangStore",
                 "FafangPostgres",
                 "FafangDelivery",
+                .product(name: "Crypto", package: "swift-crypto"),  // `fafang migrate`: its checksums,
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // and its one transaction
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

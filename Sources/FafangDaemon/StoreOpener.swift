@@ -24,17 +24,23 @@ public enum StoreOpener {
                 throw Failure(description: "\(settings.stateDirectory): cannot open the database: \(error)")
             }
         case let .postgresql(postgres):
-            let url: Secret
-            do {
-                url = try SecretStore(environment: environment).load(postgres.url)
-            } catch {
-                throw Failure(description: "store.url: \(error)")
-            }
-            do {
-                return try await PostgresStore.open(url: url.reveal, settings: postgres, logger: logger)
-            } catch {
-                throw Failure(description: "PostgreSQL (\(postgres.url)): \(PostgresStore.describe(error))")
-            }
+            return try await openPostgres(postgres, logger: logger, environment: environment)
+        }
+    }
+
+    /// Opens the county's PostgreSQL `[store]` describes (also the target of `fafang migrate`).
+    public static func openPostgres(_ postgres: PostgresSettings, logger: Logger,
+                                    environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> PostgresStore {
+        let url: Secret
+        do {
+            url = try SecretStore(environment: environment).load(postgres.url)
+        } catch {
+            throw Failure(description: "store.url: \(error)")
+        }
+        do {
+            return try await PostgresStore.open(url: url.reveal, settings: postgres, logger: logger)
+        } catch {
+            throw Failure(description: "PostgreSQL (\(postgres.url)): \(PostgresStore.describe(error))")
         }
     }
 }

@@ -153,6 +153,21 @@ public struct ConfigFixture: Sendable {
         files["fafang.toml", default: ""] += "\n[approval]\nkinds = []\n"
     }
 
+    /// `[store] kind = "postgresql"` on the database at `url` (written to the file `pg-url`, as a
+    /// deployment keeps it), without TLS; `extra` lines go into the table.
+    public mutating func usePostgres(url: String, extra: String = "") {
+        files["pg-url"] = url + "\n"
+        files["fafang.toml", default: ""] += """
+
+            [store]
+            kind = "postgresql"
+            url_file = "pg-url"
+            tls = "disable"
+            \(extra)
+
+            """
+    }
+
     public func write() throws -> String {
         let manager = FileManager.default
         try manager.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)

@@ -30,17 +30,7 @@ struct SharedStoreDaemonTests {
         fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
         fixture.sendEverything(to: sink.baseURL)
         fixture.holdNothing()
-        fixture.files["pg-url"] = harness.url(database: database) + "\n"
-        fixture.files["fafang.toml", default: ""] += """
-
-            [store]
-            kind = "postgresql"
-            url_file = "pg-url"
-            tls = "disable"
-            leader_retry_seconds = 1
-            poll_seconds = 1
-
-            """
+        fixture.usePostgres(url: harness.url(database: database), extra: "leader_retry_seconds = 1\npoll_seconds = 1")
         let root = try fixture.write()
         defer { fixture.remove() }
         let load = Runtime.load(path: root)
