@@ -206,6 +206,10 @@ public enum StoreMigration {
                 for table in tables {
                     read.append(try await copy(table, from: source, connection, chunkSize: max(1, chunkSize), logger))
                 }
+                // The console's search table is derived from the outbox, not copied.
+                for statement in PostgresSchema.rebuildSearch {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
                 for table in tables where table.serial {
                     try await connection.query("""
                         SELECT setval(pg_get_serial_sequence(\(table.name), 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \(unescaped: quoted(table.name))

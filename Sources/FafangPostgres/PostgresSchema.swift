@@ -1,6 +1,15 @@
 /// The PostgreSQL store's tables: what the SQLite store keeps (its migrations v1 to v5), in one
 /// first version. Instants are `timestamptz`, money `bigint` fen, civil dates `date`.
 public enum PostgresSchema {
+    /// Fills `outbox_search` from `outbox` (a migration, and `fafang migrate` after copying).
+    public static let rebuildSearch = [
+        "DELETE FROM outbox_search",
+        """
+        INSERT INTO outbox_search (id, payee_id, village, project_code, recipient_tail, batch_id)
+        SELECT id, payee_id, village, project_code, recipient_tail, batch_id FROM outbox
+        """,
+    ]
+
     public static let migrations: [PostgresMigrator.Migration] = [
         PostgresMigrator.Migration(version: 1, name: "ledger, events, outbox, health, approval, audit", statements: [
             """
@@ -97,6 +106,33 @@ public enum PostgresSchema {
             // its window: every daemon counts against the same limits.
             "CREATE TABLE rate_slot (limiter text NOT NULL, key text NOT NULL, taken_at timestamptz NOT NULL)",
             "CREATE INDEX rate_slot_key ON rate_slot (limiter, key, taken_at)",
+        ]),
+        PostgresMigrator.Migration(version: 4, name: "the console's search indexes off the hot outbox", statements: [
+            // Every change of a message's state rewrites its row, and PostgreSQL then adds an entry
+            // to every index of the table: with the console's five search indexes on `outbox` a
+            // claim and a commit wrote about ten index entries each. The searched columns, which
+            // never change, are kept once more in `outbox_search`, indexed there; `outbox` keeps
+            // only what claims, receipts and the few-state lists need.
+            """
+            CREATE TABLE outbox_search (
+                id bigint PRIMARY KEY, payee_id text, village text, project_code text NOT NULL, recipient_tail text, batch_id bigint)
+            """,
+        ] + rebuildSearch + [
+            "CREATE INDEX outbox_search_payee ON outbox_search (payee_id) WHERE payee_id IS NOT NULL",
+            "CREATE INDEX outbox_search_village ON outbox_search (village) WHERE village IS NOT NULL",
+            "CREATE INDEX outbox_search_project ON outbox_search (project_code)",
+            "CREATE INDEX outbox_search_tail ON outbox_search (recipient_tail) WHERE recipient_tail IS NOT NULL",
+            "CREATE INDEX outbox_search_batch ON outbox_search (batch_id) WHERE batch_id IS NOT NULL",
+            "DROP INDEX outbox_payee",
+            "DROP INDEX outbox_village",
+            "DROP INDEX outbox_project",
+            "DROP INDEX outbox_recipient_tail",
+            "DROP INDEX outbox_batch",
+            // The pending and leased rows have partial indexes of their own (version 2).
+            "DROP INDEX outbox_due",
+            // Webhooks have no gateway reference: only SMS rows need an entry.
+            "DROP INDEX outbox_reference_recipient",
+            "CREATE INDEX outbox_reference_recipient ON outbox (gateway_reference, recipient) WHERE gateway_reference IS NOT NULL",
         ]),
     ]
 }

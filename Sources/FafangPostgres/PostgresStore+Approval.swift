@@ -36,7 +36,8 @@ extension PostgresStore {
 
     public func batchMessages(id: Int64, limit: Int) async throws -> [OutboxMessage] {
         try await PostgresRows.messages(try await client.query("""
-            SELECT \(unescaped: PostgresRows.columns) FROM outbox WHERE batch_id = \(id) ORDER BY id LIMIT \(max(0, limit))
+            SELECT \(unescaped: PostgresRows.columns) FROM outbox WHERE id IN (SELECT id FROM outbox_search WHERE batch_id = \(id))
+            ORDER BY id LIMIT \(max(0, limit))
             """, logger: logger))
     }
 
@@ -62,14 +63,15 @@ extension PostgresStore {
                 // MessageLifecycle.approved, for every held message of the batch at once.
                 try await connection.query("""
                     UPDATE outbox SET state = 'pending', next_attempt_at = GREATEST(next_attempt_at, \(now)), updated_at = \(now)
-                    WHERE batch_id = \(decision.batchID) AND state = 'held'
+                    WHERE id IN (SELECT id FROM outbox_search WHERE batch_id = \(decision.batchID)) AND state = 'held'
                     """, logger: logger)
                 try await Self.announce(connection, logger)
                 state = .approved
             case let .reject(why):
                 // MessageLifecycle.rejected(reason:), likewise.
                 try await connection.query("""
-                    UPDATE outbox SET state = 'rejected', last_error = \(why), updated_at = \(now) WHERE batch_id = \(decision.batchID) AND state = 'held'
+                    UPDATE outbox SET state = 'rejected', last_error = \(why), updated_at = \(now) WHERE id IN (SELECT id FROM outbox_search WHERE batch_id = \(decision.batchID))
+                      AND state = 'held'
                     """, logger: logger)
                 state = .rejected
                 reason = why
@@ -92,34 +94,36 @@ extension PostgresStore {
 /// The outbox query of `Store.deliveries`, newest first, every condition of the filter bound.
 enum PostgresDeliveryQuery {
     static func query(_ filter: DeliveryFilter) throws -> PostgresQuery {
-        var sql = "SELECT \(PostgresRows.columns) FROM outbox"
+        // The searched columns through `outbox_search` (indexed there), the state and times on `outbox`.
+        var sql = "SELECT \(PostgresRows.columns("o")) FROM outbox o"
         var bindings = PostgresBindings()
         var conditions: [String] = []
         func add(_ condition: (String) -> String, _ value: some PostgresEncodable & Sendable) throws {
             try bindings.append(value)
             conditions.append(condition("$\(bindings.count)"))
         }
-        if let payee = filter.payeeID { try add({ "payee_id = \($0)" }, payee) }
-        if let village = filter.village { try add({ "village = \($0)" }, village) }
-        if let state = filter.state { try add({ "state = \($0)" }, state.rawValue) }
-        if let since = filter.since { try add({ "updated_at >= \($0)" }, since) }
-        if let until = filter.until { try add({ "updated_at < \($0)" }, until) }
-        if let project = filter.projectCode { try add({ "project_code = \($0)" }, project) }
+        if let payee = filter.payeeID { try add({ "s.payee_id = \($0)" }, payee) }
+        if let village = filter.village { try add({ "s.village = \($0)" }, village) }
+        if let state = filter.state { try add({ "o.state = \($0)" }, state.rawValue) }
+        if let since = filter.since { try add({ "o.updated_at >= \($0)" }, since) }
+        if let until = filter.until { try add({ "o.updated_at < \($0)" }, until) }
+        if let project = filter.projectCode { try add({ "s.project_code = \($0)" }, project) }
         if let tail = filter.phoneTail {
             // Through the indexed `recipient_tail` (an SMS's last digits); a longer tail is then
             // checked on the whole number, a shorter one on the stored ones.
             if tail.count >= StoredFields.tailLength {
-                try add({ "recipient_tail = \($0)" }, String(tail.suffix(StoredFields.tailLength)))
-                try add({ "right(recipient, length(\($0))) = \($0)" }, tail)
+                try add({ "s.recipient_tail = \($0)" }, String(tail.suffix(StoredFields.tailLength)))
+                try add({ "right(o.recipient, length(\($0))) = \($0)" }, tail)
             } else if tail.isEmpty {
-                conditions.append("recipient_tail IS NOT NULL")
+                conditions.append("s.recipient_tail IS NOT NULL")
             } else {
-                try add({ "right(recipient_tail, length(\($0))) = \($0)" }, tail)
+                try add({ "right(s.recipient_tail, length(\($0))) = \($0)" }, tail)
             }
         }
-        if let before = filter.beforeID { try add({ "id < \($0)" }, before) }
+        if let before = filter.beforeID { try add({ "o.id < \($0)" }, before) }
+        if conditions.contains(where: { $0.contains("s.") }) { sql += " JOIN outbox_search s ON s.id = o.id" }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY id DESC LIMIT \(max(0, filter.limit))"
+        sql += " ORDER BY o.id DESC LIMIT \(max(0, filter.limit))"
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 }

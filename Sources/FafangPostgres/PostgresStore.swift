@@ -156,6 +156,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                               batch_id: batchID, amount_fen: item.amount?.fen, segments: item.segments, recorded_by: item.recordedBy, ordinal: ordinal)
             })
             let inserted = try await connection.query("""
+                WITH inserted AS (
                 INSERT INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, recipient_tail, village,
                                     payee_id, text, title, template_parameters, state, attempts, next_attempt_at, batch_id, amount_fen,
                                     segments, recorded_by, created_at, updated_at)
@@ -168,7 +169,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     next_attempt_at double precision, batch_id bigint, amount_fen bigint, segments integer, recorded_by text, ordinal integer)
                 ORDER BY ordinal
                 ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING batch_id, amount_fen, segments, recorded_by
+                RETURNING id, payee_id, village, project_code, recipient_tail, batch_id, amount_fen, segments, recorded_by),
+                searchable AS (
+                    INSERT INTO outbox_search (id, payee_id, village, project_code, recipient_tail, batch_id)
+                    SELECT id, payee_id, village, project_code, recipient_tail, batch_id FROM inserted)
+                SELECT batch_id, amount_fen, segments, recorded_by FROM inserted
                 """, logger: logger)
             var count = 0
             var tallies: [Int64: (count: Int, fen: Int64, segments: Int, recorders: Set<String>)] = [:]
