@@ -173,12 +173,13 @@ final class SeenKeys: Sendable {
 
 /// The crash test's configuration: one operating project, one village, the sink as a signed webhook.
 enum CrashConfig {
-    static func write(root: String, sinkURL: String, templates: String, extra: String = "", batchSize: Int = 50) throws {
+    static func write(root: String, sinkURL: String, templates: String, extra: String = "", batchSize: Int = 50, concurrency: Int = 32) throws {
         let files: [String: String] = [
             "fafang.toml": BenchFiles.settings(templates: templates, rest: """
             [dispatch]
             lease_seconds = 3
             batch_size = \(batchSize)
+            concurrency = \(concurrency)
 
             [delivery]
             connect_timeout_ms = 1000

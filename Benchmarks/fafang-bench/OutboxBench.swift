@@ -23,6 +23,10 @@ struct OutboxBench: AsyncParsableCommand {
     @Option(help: "The Templates folder.") var templates = "Templates"
     @Option(help: "Daemon counts on PostgreSQL, comma-separated.") var daemons = "1,2,3"
     @Option(help: "Seconds a setup may take.") var timeout = 600.0
+    @Option(help: "[dispatch] batch_size of the daemons.") var batchSize = 200
+    @Option(help: "The daemons' --log-level (their standard error is kept and shown for a daemon that does not stop).") var daemonLogLevel = "error"
+    @Flag(help: "Print the statements that took the database server's time (pg_stat_statements).") var statements = false
+    @Option(help: "[dispatch] concurrency of the daemons (sends at once).") var concurrency = 32
     @Option(help: "The PyPI peer's script (pgqueuer; make setup installs it); empty to leave it out.")
     var peer = "scripts/pgqueuer-peer.py"
 
@@ -41,9 +45,10 @@ struct OutboxBench: AsyncParsableCommand {
             : FileManager.default.currentDirectoryPath + "/" + templates
         let sink = try LoopbackServer(recordingRequests: false) { _ in .status(200) }
         defer { sink.stop() }
-        let harness = try PostgresHarness()
+        let harness = try PostgresHarness(extraOptions: statements ? "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" : "")
         defer { harness.stop() }
-        print("outbox bench: \(messages) messages per setup, one signed webhook POST each to \(sink.baseURL) (in this process)")
+        print("outbox bench: \(messages) messages per setup, one signed webhook POST each to \(sink.baseURL) (in this process); "
+              + "[dispatch] batch_size \(batchSize), concurrency \(concurrency)")
         print("  PostgreSQL: a private cluster on 127.0.0.1:\(harness.port), fsync off (the same server for every setup)")
 
         var results: [Figures] = []
@@ -51,6 +56,14 @@ struct OutboxBench: AsyncParsableCommand {
         for count in counts {
             results.append(try await measure("PostgreSQL, \(count) daemon\(count == 1 ? "" : "s")", binary: binary, templates: templatesPath,
                                              sink: sink, harness: harness, daemons: count))
+        }
+        if statements {
+            try harness.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", database: "bench_1")
+            print(try harness.psql("""
+                SELECT round(total_exec_time::numeric, 0) || ' ms exec, ' || round(total_plan_time::numeric, 0) || ' ms plan, ' || calls || ' calls: '
+                    || left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+                FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 12
+                """, database: "bench_1"))
         }
         if !peer.isEmpty {
             results.append(try await measurePeer(sink: sink, harness: harness))
@@ -83,7 +96,8 @@ struct OutboxBench: AsyncParsableCommand {
             store = try SQLiteStore.open(directory: root + "/state")
         }
         defer { (store as? PostgresStore)?.close() }
-        try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templates, extra: extra, batchSize: 200)
+        try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templates, extra: extra, batchSize: batchSize,
+                              concurrency: concurrency)
         let now = Date()
         for start in stride(from: 0, to: messages, by: 5_000) {
             let range = start..<min(messages, start + 5_000)
@@ -99,12 +113,23 @@ struct OutboxBench: AsyncParsableCommand {
         let serverBefore = harness.flatMap { Self.serverCPU($0) }
         let started = ContinuousClock.now
         let children = try (0..<daemons).map { index in
-            try BenchChild.spawn(binary, ["run", "--config", root, "--log-level", "error"],
+            try BenchChild.spawn(binary, ["run", "--config", root, "--log-level", daemonLogLevel],
                                  stdout: root + "/out-\(index).log", stderr: root + "/err-\(index).log")
         }
         let done = await sink.waitUntil(timeout: .seconds(timeout)) { [messages] in $0.requests - before >= messages }
         let elapsed = (ContinuousClock.now - started).seconds
         for child in children { kill(child.pid, SIGTERM) }
+        // A daemon must stop on SIGTERM; one that has not after 40 s (its own limit is 25) is
+        // killed and its log shown.
+        for (index, child) in children.enumerated() {
+            let deadline = ContinuousClock.now + .seconds(40)
+            while !BenchChild.isZombie(child.pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            if !BenchChild.isZombie(child.pid) {
+                kill(child.pid, SIGKILL)
+                let log = ((try? String(contentsOfFile: root + "/err-\(index).log", encoding: .utf8)) ?? "").suffix(3000)
+                print("  \(setup): daemon \(index + 1) did not stop within 40 s of SIGTERM; killed. Its log ends:\n\(log)")
+            }
+        }
         let daemonCPU = children.map { $0.wait().cpuSeconds }.reduce(0, +)
         guard done else { throw BenchError("\(setup): only \(sink.statistics.requests - before) of \(messages) messages arrived in \(timeout) s") }
         var serverCPU: Double?

@@ -134,7 +134,7 @@ public struct Daemon: Sendable {
     /// trigger the shutdown themselves), then drains. `extraServices` (the admin server) start
     /// first and so stop last: receipts are still taken while the dispatcher drains.
     public func serviceGroup(handlingSignals: Bool = true, extraServices: [any Service] = []) -> ServiceGroup {
-        ServiceGroup(configuration: ServiceGroupConfiguration(
+        var configuration = ServiceGroupConfiguration(
             // A service that returns (they do on graceful shutdown) must not cancel the others:
             // the dispatcher finishes the sends in flight first.
             services: (extraServices + services).map {
@@ -143,7 +143,13 @@ public struct Daemon: Sendable {
             },
             gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
             logger: logger
-        ))
+        )
+        // Within the unit's TimeoutStopSec (30 s): a service still running after 20 s of graceful
+        // shutdown is cancelled (sends in flight end with their leases), and the group ends 5 s
+        // later whatever remains, rather than waiting for systemd's SIGKILL.
+        configuration.maximumGracefulShutdownDuration = .seconds(20)
+        configuration.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: configuration)
     }
 }
 

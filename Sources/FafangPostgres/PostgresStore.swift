@@ -120,6 +120,27 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     @discardableResult
     public func enqueue(_ batch: EnqueueBatch, now: Date) async throws -> Int {
+        let count = try await insert(batch, now: now)
+        if count >= Self.bulk { try await refreshStatistics(added: count) }
+        return count
+    }
+
+    /// An enqueue this large may leave the planner's statistics of `outbox` far behind.
+    static let bulk = 500
+
+    /// Analyzes `outbox` when `added` rows are more than a tenth of what the planner believes
+    /// it holds. Before autovacuum's next look (a minute or more), a table that grew from nothing
+    /// to thousands of due rows was planned as nearly empty: each claim then read and sorted
+    /// every due row (7 ms per claim at 10,000 due) instead of walking the pending index (1.5 ms).
+    func refreshStatistics(added: Int) async throws {
+        var believed: Double = -1
+        for try await tuples in try await client.query("SELECT reltuples::float8 FROM pg_class WHERE oid = 'outbox'::regclass", logger: logger)
+            .decode(Double.self) { believed = tuples }
+        guard believed < 0 || Double(added) > believed / 10 else { return }
+        try await client.query("ANALYZE outbox", logger: logger)
+    }
+
+    private func insert(_ batch: EnqueueBatch, now: Date) async throws -> Int {
         // Encoded outside the transaction: only unrouted events keep their whole content.
         let events = try PostgresRows.json(batch.events.map { due in
             EventRow(key: due.key, kind: due.kind.rawValue, project_code: due.projectCode,

@@ -28,7 +28,8 @@ public final class PostgresHarness: @unchecked Sendable {
     }
 
     /// Creates and starts the cluster; throws when PostgreSQL is not installed or does not start.
-    public init() throws {
+    /// `extraOptions` are more server options (`-c name=value …`), e.g. for a benchmark's profile.
+    public init(extraOptions: String = "") throws {
         guard let bin = Self.binaries() else { throw Failure(description: "PostgreSQL is not installed (make setup installs postgresql)") }
         self.bin = bin
         root = NSTemporaryDirectory() + "fafang-pg-" + UUID().uuidString.prefix(8)
@@ -37,7 +38,8 @@ public final class PostgresHarness: @unchecked Sendable {
         if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", root]) }
         try server(bin + "/initdb", ["-D", root + "/data", "-U", user, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         try server(bin + "/pg_ctl", ["start", "-w", "-t", "60", "-D", root + "/data", "-l", root + "/server.log", "-o",
-                                     "-p \(port) -k \(root) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"])
+                                     "-p \(port) -k \(root) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                                     + (extraOptions.isEmpty ? "" : " " + extraOptions)])
         running = true
     }
 
