@@ -88,17 +88,7 @@ struct CrashTest: AsyncParsableCommand {
         } else {
             outbox = try SQLiteStore.open(directory: root + "/state")
         }
-        let now = Date()
-        let items = (0..<messages).map { index in
-            OutboxItem(idempotencyKey: "crash-\(index)", eventKey: "crash-event-\(index)", kind: .paymentRecorded, projectCode: "OPS",
-                       channel: .webhook, gateway: "sink", recipient: "sink", village: nil, payeeID: nil,
-                       text: "消息 \(index)", title: nil, notBefore: now)
-        }
-        let events = items.map { DueEvent(key: $0.eventKey, kind: .paymentRecorded, projectCode: "OPS", audiences: [], facts: .init()) }
-        for start in stride(from: 0, to: messages, by: 5_000) {
-            let end = min(messages, start + 5_000)
-            try await outbox.enqueue(EnqueueBatch(events: Array(events[start..<end]), items: Array(items[start..<end])), now: now)
-        }
+        try await CrashConfig.fill(outbox, messages: messages, prefix: "crash")
         print("crash test: \(messages) messages, \(kills) kills, \(daemons) daemon(s) on \(store.rawValue), sink \(sink.baseURL)")
 
         let began = ContinuousClock.now
@@ -173,6 +163,20 @@ final class SeenKeys: Sendable {
 
 /// The crash test's configuration: one operating project, one village, the sink as a signed webhook.
 enum CrashConfig {
+    /// Enqueues `messages` webhooks to the sink, due now, keyed `PREFIX-N` (5,000 per transaction).
+    static func fill(_ store: any Store, messages: Int, prefix: String) async throws {
+        let now = Date()
+        for start in stride(from: 0, to: messages, by: 5_000) {
+            let items = (start..<min(messages, start + 5_000)).map { index in
+                OutboxItem(idempotencyKey: "\(prefix)-\(index)", eventKey: "\(prefix)-event-\(index)", kind: .paymentRecorded, projectCode: "OPS",
+                           channel: .webhook, gateway: "sink", recipient: "sink", village: nil, payeeID: nil, text: "消息 \(index)", title: nil,
+                           notBefore: now)
+            }
+            let events = items.map { DueEvent(key: $0.eventKey, kind: .paymentRecorded, projectCode: "OPS", audiences: [], facts: .init()) }
+            try await store.enqueue(EnqueueBatch(events: events, items: items), now: now)
+        }
+    }
+
     static func write(root: String, sinkURL: String, templates: String, extra: String = "", batchSize: Int = 50, concurrency: Int = 32) throws {
         let files: [String: String] = [
             "fafang.toml": BenchFiles.settings(templates: templates, rest: """

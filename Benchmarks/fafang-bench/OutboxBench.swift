@@ -98,17 +98,7 @@ struct OutboxBench: AsyncParsableCommand {
         defer { (store as? PostgresStore)?.close() }
         try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templates, extra: extra, batchSize: batchSize,
                               concurrency: concurrency)
-        let now = Date()
-        for start in stride(from: 0, to: messages, by: 5_000) {
-            let range = start..<min(messages, start + 5_000)
-            let items = range.map { index in
-                OutboxItem(idempotencyKey: "bench-\(index)", eventKey: "bench-event-\(index)", kind: .paymentRecorded, projectCode: "OPS",
-                           channel: .webhook, gateway: "sink", recipient: "sink", village: nil, payeeID: nil, text: "消息 \(index)", title: nil,
-                           notBefore: now)
-            }
-            let events = items.map { DueEvent(key: $0.eventKey, kind: .paymentRecorded, projectCode: "OPS", audiences: [], facts: .init()) }
-            try await store.enqueue(EnqueueBatch(events: events, items: items), now: now)
-        }
+        try await CrashConfig.fill(store, messages: messages, prefix: "bench")
         let before = sink.statistics.requests
         let serverBefore = harness.flatMap { Self.serverCPU($0) }
         let started = ContinuousClock.now

@@ -6,6 +6,12 @@ public enum StoreSettings: Sendable, Hashable {
     case sqlite
     case postgresql(PostgresSettings)
 
+    /// The PostgreSQL settings, nil on SQLite.
+    public var postgres: PostgresSettings? {
+        if case let .postgresql(settings) = self { return settings }
+        return nil
+    }
+
     public var kindName: String {
         switch self {
         case .sqlite: return "sqlite"

@@ -89,8 +89,8 @@ public struct Daemon: Sendable {
         self.schedulerWake = schedulerWake
         // A store several daemons share: one scheduler among them, woken by one another.
         let shared = store as? any SharedStore
-        var sharing = PostgresSettings(url: .file(""))
-        if case let .postgresql(configured) = settings.store { sharing = configured }
+        // A store passed in (tests) without [store] postgresql takes PostgreSQL's defaults.
+        let sharing = settings.store.postgres ?? PostgresSettings(url: .file(""))
         let scheduler = SchedulerService(
             store: store, runtime: runtime, clock: clock, tickSeconds: options.tickSeconds,
             route: { events, current, ledger, now in
