@@ -22,13 +22,28 @@ public enum Redaction {
         return cut ? text + "?…" : text
     }
 
+    /// Whether the bytes hold "://", by a plain scan (the generic substring search was most of
+    /// what redacting an attempt's detail cost).
+    static func hasScheme<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+        var matched = 0
+        for byte in bytes {
+            switch (matched, byte) {
+            case (0, UInt8(ascii: ":")), (1, UInt8(ascii: "/")): matched += 1
+            case (2, UInt8(ascii: "/")): return true
+            case (_, UInt8(ascii: ":")): matched = 1
+            default: matched = 0
+            }
+        }
+        return false
+    }
+
     /// Masks digit runs (phones, cards, IDs) and any URL query in free text.
     public static func text(_ text: String) -> String {
         // Most text (every attempt's detail) holds no URL: spare it the split and join.
-        guard text.utf8.firstRange(of: "://".utf8) != nil else { return Mask.digitRuns(in: text) }
+        guard hasScheme(text.utf8) else { return Mask.digitRuns(in: text) }
         var words: [String] = []
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if word.utf8.firstRange(of: "://".utf8) != nil { words.append(url(String(word))) } else { words.append(String(word)) }
+            if hasScheme(word.utf8) { words.append(url(String(word))) } else { words.append(String(word)) }
         }
         return Mask.digitRuns(in: words.joined(separator: " "))
     }

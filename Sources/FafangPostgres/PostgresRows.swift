@@ -3,8 +3,8 @@ import Foundation
 import PostgresNIO
 
 /// Reading outbox, attempt, receipt and batch rows of PostgreSQL as Core values, column by
-/// column, and writing sets of rows as one JSON parameter (`jsonb_to_recordset`): one statement
-/// for a whole claim's commit or an enqueue, not one per message.
+/// column, and writing sets of rows in one statement, not one per message: a claim's commit as
+/// one binary array per column (`unnest`), an enqueue as one JSON parameter (`jsonb_to_recordset`).
 enum PostgresRows {
     /// Every column of `outbox`, in the order `message(_:)` reads them (SQLite's order).
     static let columns = """
@@ -97,4 +97,39 @@ enum PostgresRows {
 extension Date {
     /// Seconds since 1970, for a JSON row (`to_timestamp` on the way in).
     var epoch: Double { timeIntervalSince1970 }
+}
+
+/// A one-dimensional array parameter whose elements may be NULL, in PostgreSQL's binary array
+/// format (postgres-nio encodes arrays of non-optional elements only), so that a column holding
+/// NULLs travels to `unnest` as typed binary values too.
+struct PostgresNullableArray<Element: PostgresArrayEncodable>: PostgresEncodable {
+    var elements: [Element?]
+
+    init(_ elements: [Element?]) { self.elements = elements }
+
+    static var psqlType: PostgresDataType { Element.psqlArrayType }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        // Dimensions, whether any element is NULL, the element type; then, unless empty, the
+        // length and lower bound of the one dimension, and each element as length and value
+        // (length -1: NULL).
+        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: Int32.self)
+        buffer.writeInteger(elements.contains { $0 == nil } ? 1 : 0, as: Int32.self)
+        buffer.writeInteger(Element.psqlType.rawValue)
+        guard !elements.isEmpty else { return }
+        buffer.writeInteger(Int32(elements.count))
+        buffer.writeInteger(1, as: Int32.self)
+        for element in elements {
+            guard let element else {
+                buffer.writeInteger(-1, as: Int32.self)
+                continue
+            }
+            let lengthIndex = buffer.writerIndex
+            buffer.writeInteger(0, as: Int32.self)
+            let start = buffer.writerIndex
+            try element.encode(into: &buffer, context: context)
+            buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthIndex)
+        }
+    }
 }

@@ -65,36 +65,6 @@ extension PostgresStore {
         return try await PostgresRows.messages(rows).sorted { $0.id < $1.id }
     }
 
-    /// One transition of `commit`, as `jsonb_to_recordset` reads it.
-    struct ChangeRow: Encodable {
-        var id: Int64
-        var state: String
-        var attempts: Int
-        var next_attempt_at: Double
-        var lease_owner: String?
-        var lease_expires_at: Double?
-        var last_error: String?
-        var updated_at: Double
-        var gateway_reference: String?
-        var expected_state: String
-        var expected_owner: String?
-    }
-
-    struct AttemptRow: Encodable {
-        var outbox_id: Int64
-        var number: Int
-        var started_at: Double
-        var duration_ms: Int
-        var http_status, curl_code: Int?
-        var verdict, detail: String
-    }
-
-    struct ReceiptRow: Encodable {
-        var outbox_id: Int64
-        var received_at: Double
-        var status, detail: String
-    }
-
     public func commit(_ changes: [MessageChange]) async throws -> [OutboxMessage?] {
         guard !changes.isEmpty else { return [] }
         // Two changes of one message in one call are applied one after the other, as SQLite
@@ -104,40 +74,55 @@ extension PostgresStore {
             for change in changes { results.append(try await commit([change])[0]) }
             return results
         }
-        let rows = try PostgresRows.json(changes.map { change in
-            let message = change.message
-            return ChangeRow(id: message.id, state: message.state.rawValue, attempts: message.attempts, next_attempt_at: message.nextAttemptAt.epoch,
-                             lease_owner: message.leaseOwner, lease_expires_at: message.leaseExpiresAt?.epoch, last_error: message.lastError,
-                             updated_at: message.updatedAt.epoch, gateway_reference: message.gatewayReference,
-                             expected_state: change.expected.state.rawValue, expected_owner: change.expected.leaseOwner)
-        })
-        let logger = self.logger
-        let written = try await client.withTransaction(logger: logger) { connection -> Set<Int64> in
-            // Fenced: a row is written only if it is still in the state, and held by the owner,
-            // the transition started from.
-            var written = Set<Int64>()
-            let updated = try await connection.query("""
-                UPDATE outbox o SET state = c.state, attempts = c.attempts, next_attempt_at = to_timestamp(c.next_attempt_at),
-                    lease_owner = c.lease_owner, lease_expires_at = to_timestamp(c.lease_expires_at), last_error = c.last_error,
-                    updated_at = to_timestamp(c.updated_at), gateway_reference = COALESCE(c.gateway_reference, o.gateway_reference)
-                FROM jsonb_to_recordset(\(rows)::jsonb) AS c(
-                    id bigint, state text, attempts integer, next_attempt_at double precision, lease_owner text,
-                    lease_expires_at double precision, last_error text, updated_at double precision, gateway_reference text,
-                    expected_state text, expected_owner text)
+        let messages = changes.map(\.message)
+        let attempts = changes.compactMap(\.attempt)
+        let receipts = changes.compactMap(\.receipt)
+        // One statement, so one round trip and atomic without BEGIN and COMMIT: the transitions
+        // as typed binary arrays (one per column, unnest), fenced (a row is written only if it
+        // is still in the state, and held by the owner, the transition started from), and the
+        // attempts and receipts of the rows written.
+        let rows = try await client.query("""
+            WITH c AS (
+                SELECT * FROM unnest(\(messages.map(\.id))::bigint[], \(messages.map(\.state.rawValue))::text[],
+                                     \(messages.map(\.attempts))::bigint[], \(messages.map(\.nextAttemptAt))::timestamptz[],
+                                     \(PostgresNullableArray(messages.map(\.leaseOwner)))::text[],
+                                     \(PostgresNullableArray(messages.map(\.leaseExpiresAt)))::timestamptz[],
+                                     \(PostgresNullableArray(messages.map(\.lastError)))::text[], \(messages.map(\.updatedAt))::timestamptz[],
+                                     \(PostgresNullableArray(messages.map(\.gatewayReference)))::text[],
+                                     \(changes.map(\.expected.state.rawValue))::text[],
+                                     \(PostgresNullableArray(changes.map(\.expected.leaseOwner)))::text[])
+                    AS c(id, state, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, updated_at, gateway_reference,
+                         expected_state, expected_owner)),
+            written AS (
+                UPDATE outbox o SET state = c.state, attempts = c.attempts, next_attempt_at = c.next_attempt_at,
+                    lease_owner = c.lease_owner, lease_expires_at = c.lease_expires_at, last_error = c.last_error,
+                    updated_at = c.updated_at, gateway_reference = COALESCE(c.gateway_reference, o.gateway_reference)
+                FROM c
                 WHERE o.id = c.id AND o.state = c.expected_state AND o.lease_owner IS NOT DISTINCT FROM c.expected_owner
-                RETURNING o.id
-                """, logger: logger)
-            for try await id in updated.decode(Int64.self) { written.insert(id) }
-            let attempts = changes.filter { written.contains($0.message.id) }.compactMap(\.attempt)
-            if !attempts.isEmpty { try await Self.insert(attempts, connection, logger) }
-            let receipts = changes.filter { written.contains($0.message.id) }.compactMap(\.receipt)
-            if !receipts.isEmpty { try await Self.insert(receipts, connection, logger) }
-            // A retry that falls due sooner than anything else is found by nextDue(); a message
-            // made due now (an operator's retry) is announced.
-            if changes.contains(where: { written.contains($0.message.id) && $0.message.state == .pending && $0.expected.state != .sending }) {
-                try await Self.announce(connection, logger)
-            }
-            return written
+                RETURNING o.id),
+            attempts AS (
+                INSERT INTO delivery_attempt (\(unescaped: PostgresRows.attemptColumns))
+                SELECT * FROM unnest(\(attempts.map(\.outboxID))::bigint[], \(attempts.map(\.number))::bigint[],
+                                     \(attempts.map(\.startedAt))::timestamptz[], \(attempts.map(\.durationMilliseconds))::bigint[],
+                                     \(PostgresNullableArray(attempts.map(\.httpStatus)))::bigint[],
+                                     \(PostgresNullableArray(attempts.map(\.curlCode)))::bigint[],
+                                     \(attempts.map(\.verdict.rawValue))::text[], \(attempts.map(\.detail))::text[])
+                    AS a(outbox_id, number, started_at, duration_ms, http_status, curl_code, verdict, detail)
+                WHERE a.outbox_id IN (SELECT id FROM written)),
+            receipts AS (
+                INSERT INTO delivery_receipt (\(unescaped: PostgresRows.receiptColumns))
+                SELECT * FROM unnest(\(receipts.map(\.outboxID))::bigint[], \(receipts.map(\.receivedAt))::timestamptz[],
+                                     \(receipts.map(\.status))::text[], \(receipts.map(\.detail))::text[]) AS r(outbox_id, received_at, status, detail)
+                WHERE r.outbox_id IN (SELECT id FROM written))
+            SELECT id FROM written
+            """, logger: logger)
+        var written = Set<Int64>()
+        for try await id in rows.decode(Int64.self) { written.insert(id) }
+        // A retry that falls due sooner than anything else is found by nextDue(); a message
+        // made due now (an operator's retry) is announced (after the write, which a listener
+        // would see no sooner: a notification is delivered when its transaction commits).
+        if changes.contains(where: { written.contains($0.message.id) && $0.message.state == .pending && $0.expected.state != .sending }) {
+            try await client.query("SELECT pg_notify(\(Self.channel), '')", logger: logger)
         }
         let moved = changes.map(\.message.id).filter { !written.contains($0) }
         var current: [Int64: OutboxMessage] = [:]
@@ -155,31 +140,11 @@ extension PostgresStore {
         }
     }
 
-    static func insert(_ attempts: [DeliveryAttempt], _ connection: PostgresConnection, _ logger: Logger) async throws {
-        let rows = try PostgresRows.json(attempts.map {
-            AttemptRow(outbox_id: $0.outboxID, number: $0.number, started_at: $0.startedAt.epoch, duration_ms: $0.durationMilliseconds,
-                       http_status: $0.httpStatus, curl_code: $0.curlCode, verdict: $0.verdict.rawValue, detail: $0.detail)
-        })
-        try await connection.query("""
-            INSERT INTO delivery_attempt (outbox_id, number, started_at, duration_ms, http_status, curl_code, verdict, detail)
-            SELECT outbox_id, number, to_timestamp(started_at), duration_ms, http_status, curl_code, verdict, detail
-            FROM jsonb_to_recordset(\(rows)::jsonb) AS a(outbox_id bigint, number integer, started_at double precision, duration_ms integer,
-                                                       http_status integer, curl_code integer, verdict text, detail text)
-            """, logger: logger)
-    }
-
-    static func insert(_ receipts: [DeliveryReceipt], _ connection: PostgresConnection, _ logger: Logger) async throws {
-        let rows = try PostgresRows.json(receipts.map { ReceiptRow(outbox_id: $0.outboxID, received_at: $0.receivedAt.epoch, status: $0.status, detail: $0.detail) })
-        try await connection.query("""
-            INSERT INTO delivery_receipt (outbox_id, received_at, status, detail)
-            SELECT outbox_id, to_timestamp(received_at), status, detail
-            FROM jsonb_to_recordset(\(rows)::jsonb) AS r(outbox_id bigint, received_at double precision, status text, detail text)
-            """, logger: logger)
-    }
-
     public func record(_ receipt: DeliveryReceipt) async throws {
-        let logger = self.logger
-        try await client.withConnection { connection in try await Self.insert([receipt], connection, logger) }
+        try await client.query("""
+            INSERT INTO delivery_receipt (\(unescaped: PostgresRows.receiptColumns))
+            VALUES (\(receipt.outboxID), \(receipt.receivedAt), \(receipt.status), \(receipt.detail))
+            """, logger: logger)
     }
 
     public func message(id: Int64) async throws -> OutboxMessage? {

@@ -1,3 +1,4 @@
+import FafangCore
 import Foundation
 
 /// Parses the three HTTP-date forms of RFC 9110 §5.6.7, always in GMT:
@@ -32,6 +33,17 @@ public enum HTTPDate {
         guard let date = calendar.date(from: components),
               calendar.component(.day, from: date) == day else { return nil }
         return date
+    }
+
+    /// `2026-12-03T08:10:00Z`: the instant in UTC to the second, as `Date.formatted(.iso8601)`
+    /// writes it, without a formatter (a webhook's body carries one per message).
+    public static func iso8601(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let (days, time) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let day = time < 0 ? days - 1 : days
+        let second = time < 0 ? time + 86_400 : time
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(CivilDate(daysSinceEpoch: day))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
     }
 
     private static func monthNumber(_ text: String) -> Int? {

@@ -14,6 +14,8 @@ public struct StandardWebhookGateway: Gateway {
     private let signer: StandardWebhookSigner?
     private let timeouts: GatewayTimeouts
     private let classifier: DeliveryClassifier
+    /// The URL and the tokens in it, kept out of every verdict's reason.
+    private let redacted: [Secret]
 
     public static let eventType = "fafang.message"
 
@@ -24,19 +26,7 @@ public struct StandardWebhookGateway: Gateway {
         self.signer = signer
         self.timeouts = timeouts
         self.classifier = classifier
-    }
-
-    struct Payload: Encodable {
-        struct Message: Encodable {
-            var id: String
-            var endpoint: String
-            var title: String?
-            var text: String
-        }
-
-        var type: String
-        var timestamp: String
-        var data: Message
+        redacted = [Secret(url)] + URLTokens.secrets(in: Secret(url))
     }
 
     public func request(for message: OutboundMessage, now: Date) throws(GatewayError) -> HTTPRequest {
@@ -52,9 +42,17 @@ public struct StandardWebhookGateway: Gateway {
             throw GatewayError(gateway: name, message: "idempotency key unusable as webhook-id (empty, over 255 characters, or has a full stop, space or control character)")
         }
         let timestamp = Int64(now.timeIntervalSince1970.rounded(.down))
-        let body = JSONBody.encode(Payload(
-            type: Self.eventType, timestamp: now.formatted(.iso8601),
-            data: .init(id: id, endpoint: endpoint, title: message.title, text: message.text)))
+        // {"data":{"endpoint","id","text","title"},"timestamp","type"}: keys sorted.
+        let body = JSONObjectWriter { payload in
+            payload.object("data") { data in
+                data.string("endpoint", endpoint)
+                data.string("id", id)
+                data.string("text", message.text)
+                data.string("title", message.title)
+            }
+            payload.string("timestamp", HTTPDate.iso8601(now))
+            payload.string("type", Self.eventType)
+        }.finished
         var headers = [
             HTTPHeader("Content-Type", "application/json"),
             HTTPHeader("webhook-id", id),
@@ -69,7 +67,6 @@ public struct StandardWebhookGateway: Gateway {
     /// Status alone decides: 2xx delivered; 408/425/429/5xx retry (Retry-After honoured); other
     /// 4xx permanent (410 Gone: the receiver disabled the endpoint).
     public func interpret(_ outcome: HTTPOutcome, for message: OutboundMessage, now: Date) -> DeliveryVerdict {
-        let url = Secret(self.url)
-        return classifier.verdict(for: outcome, now: now, removing: [url] + URLTokens.secrets(in: url))
+        classifier.verdict(for: outcome, now: now, removing: redacted)
     }
 }

@@ -98,25 +98,85 @@ enum JSONBody {
 
     /// `text` as the inside of a JSON string (no surrounding quotes).
     static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16, uppercase: false)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        appendEscaped(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `text` as the inside of a JSON string: `"` and `\\` escaped, control characters
+    /// (and U+2028, U+2029, which JavaScript reads as line ends) as escapes, the rest as UTF-8.
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        var pending = 0  // bytes of a possible E2 80 A8/A9 seen so far
+        for byte in text.utf8 {
+            if pending == 0, byte == 0xE2 { pending = 1; continue }
+            if pending == 1 {
+                if byte == 0x80 { pending = 2; continue }
+                bytes.append(0xE2)
+                pending = 0
+                if byte == 0xE2 { pending = 1; continue }
+            } else if pending == 2 {
+                pending = 0
+                if byte == 0xA8 || byte == 0xA9 {
+                    bytes.append(contentsOf: Array("\\u202\(byte == 0xA8 ? "8" : "9")".utf8))
+                    continue
                 }
+                bytes.append(0xE2)
+                bytes.append(0x80)
+            }
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
             }
         }
-        return result
+        if pending >= 1 { bytes.append(0xE2) }
+        if pending == 2 { bytes.append(0x80) }
     }
+}
+
+/// A JSON object written field by field, for the bodies sent once per message (JSONEncoder cost
+/// a webhook's daemon more CPU than the HTTP request itself). Fields come out in the order they
+/// are written: callers write them in sorted key order, as `JSONBody.encode` does, so both give
+/// the same bytes. A nil string leaves its field out, as an Encodable's optional does.
+struct JSONObjectWriter {
+    private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var empty = true
+
+    init() {}
+
+    init(_ fields: (inout JSONObjectWriter) -> Void) { fields(&self) }
+
+    private mutating func key(_ name: String) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        bytes.append(UInt8(ascii: "\""))
+        JSONBody.appendEscaped(name, to: &bytes)
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    mutating func string(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        JSONBody.appendEscaped(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func object(_ name: String, _ fields: (inout JSONObjectWriter) -> Void) {
+        key(name)
+        bytes.append(contentsOf: JSONObjectWriter(fields).finished)
+    }
+
+    /// The object's bytes, closed.
+    var finished: [UInt8] { bytes + [UInt8(ascii: "}")] }
 }
