@@ -76,15 +76,10 @@ public final class AdminMetrics: DeliveryMetrics {
     // MARK: DeliveryMetrics
 
     public func observeAttempt(channel: Channel, gateway: String, duration: Duration) {
-        let key = [channel.rawValue, gateway]
-        let histogram = histograms.withLock { known in
-            if let histogram = known[key] { return histogram }
-            let made = registry.makeDurationHistogram(descriptor: Self.attemptDuration(), labels: [("channel", channel.rawValue), ("gateway", gateway)],
-                                                      buckets: Self.attemptBuckets)
-            known[key] = made
-            return made
-        }
-        histogram.record(duration)
+        Self.kept(histograms, [channel.rawValue, gateway]) {
+            registry.makeDurationHistogram(descriptor: Self.attemptDuration(), labels: [("channel", channel.rawValue), ("gateway", gateway)],
+                                           buckets: Self.attemptBuckets)
+        }.record(duration)
     }
 
     /// The outcomes `fafang_messages_total` counts: attempts' (sent, retry, dead) and reports' (delivered, failed).
@@ -92,15 +87,21 @@ public final class AdminMetrics: DeliveryMetrics {
 
     public func count(_ outcome: MessageOutcome, of message: OutboxMessage) {
         guard Self.countedOutcomes.contains(outcome.name) else { return }
-        let key = [message.channel.rawValue, message.gateway, outcome.name]
-        let counter = counters.withLock { known in
-            if let counter = known[key] { return counter }
-            let made = registry.makeCounter(descriptor: Self.messages(),
-                                            labels: [("channel", message.channel.rawValue), ("gateway", message.gateway), ("status", outcome.name)])
-            known[key] = made
+        Self.kept(counters, [message.channel.rawValue, message.gateway, outcome.name]) {
+            registry.makeCounter(descriptor: Self.messages(),
+                                 labels: [("channel", message.channel.rawValue), ("gateway", message.gateway), ("status", outcome.name)])
+        }.increment()
+    }
+
+    /// The metric kept for `labels`, made in the registry the first time.
+    private static func kept<Metric: Sendable>(_ cache: borrowing Mutex<[[String]: Metric]>, _ labels: [String],
+                                               _ make: () -> Metric) -> Metric {
+        cache.withLock { known in
+            if let metric = known[labels] { return metric }
+            let made = make()
+            known[labels] = made
             return made
         }
-        counter.increment()
     }
 
     // MARK: Scrape-time gauges

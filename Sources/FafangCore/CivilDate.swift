@@ -66,17 +66,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// nil for any other text, which `init?(iso:)` then reads the long way.
     private static func plainISO(_ text: String) -> (Int, Int, Int)? {
         guard text.utf8.count == 10 else { return nil }
-        var values = [0, 0, 0]
+        var year = 0, month = 0, day = 0
         for (index, byte) in text.utf8.enumerated() {
             if index == 4 || index == 7 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue
             }
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            let part = index < 4 ? 0 : index < 7 ? 1 : 2
-            values[part] = values[part] * 10 + Int(byte - UInt8(ascii: "0"))
+            let digit = Int(byte - UInt8(ascii: "0"))
+            if index < 4 { year = year * 10 + digit } else if index < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
         }
-        return (values[0], values[1], values[2])
+        return (year, month, day)
     }
 
     /// Days since 1970-01-01 (negative before). Howard Hinnant's days_from_civil.

@@ -25,14 +25,10 @@ public enum Redaction {
     /// Whether the bytes hold "://", by a plain scan (the generic substring search was most of
     /// what redacting an attempt's detail cost).
     static func hasScheme<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
-        var matched = 0
+        var last: (UInt8, UInt8) = (0, 0)
         for byte in bytes {
-            switch (matched, byte) {
-            case (0, UInt8(ascii: ":")), (1, UInt8(ascii: "/")): matched += 1
-            case (2, UInt8(ascii: "/")): return true
-            case (_, UInt8(ascii: ":")): matched = 1
-            default: matched = 0
-            }
+            if last == (UInt8(ascii: ":"), UInt8(ascii: "/")), byte == UInt8(ascii: "/") { return true }
+            last = (last.1, byte)
         }
         return false
     }

@@ -122,7 +122,8 @@ extension PostgresStore {
         // made due now (an operator's retry) is announced (after the write, which a listener
         // would see no sooner: a notification is delivered when its transaction commits).
         if changes.contains(where: { written.contains($0.message.id) && $0.message.state == .pending && $0.expected.state != .sending }) {
-            try await client.query("SELECT pg_notify(\(Self.channel), '')", logger: logger)
+            let logger = self.logger
+            try await client.withConnection { connection in try await Self.announce(connection, logger) }
         }
         let moved = changes.map(\.message.id).filter { !written.contains($0) }
         var current: [Int64: OutboxMessage] = [:]

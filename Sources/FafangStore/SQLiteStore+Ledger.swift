@@ -96,18 +96,11 @@ extension SQLiteStore {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, bank_reference, project_code, payee_id, amount_fen, paid_on, recorded_by FROM ledger_entry WHERE id > ? ORDER BY id
                 """, arguments: [after])
-            // Columns by position, not by name (a name is looked up per row), and a value date
-            // parsed once per distinct day: a rebuild reads every payment, a million in a county.
-            var dates: [String: CivilDate] = [:]
+            // Columns by position, not by name (a name is looked up per row): a rebuild reads
+            // every payment, a million in a county.
             while let row = try rows.next() {
                 last = row[0]
-                let paidOn: String = row[5]
-                let date: CivilDate
-                if let known = dates[paidOn] { date = known } else {
-                    guard let parsed = CivilDate(iso: paidOn) else { continue }
-                    dates[paidOn] = parsed
-                    date = parsed
-                }
+                guard let date = CivilDate(iso: row[5]) else { continue }
                 entries.append(LedgerEntry(projectCode: row[2], payeeID: row[3], amount: Money(fen: row[4]),
                                            date: date, bankReference: row[1], recordedBy: row[6]))
             }

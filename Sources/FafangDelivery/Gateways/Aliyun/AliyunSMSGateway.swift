@@ -79,7 +79,7 @@ public struct AliyunSMSGateway: BatchingGateway {
             "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": nonce(),
             "SignatureVersion": "1.0",
-            "Timestamp": now.formatted(.iso8601),
+            "Timestamp": HTTPDate.iso8601(now),
             "Version": "2017-05-25",
         ]
     }

@@ -106,41 +106,27 @@ enum JSONBody {
     /// Appends `text` as the inside of a JSON string: `"` and `\\` escaped, control characters
     /// (and U+2028, U+2029, which JavaScript reads as line ends) as escapes, the rest as UTF-8.
     static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        var pending = 0  // bytes of a possible E2 80 A8/A9 seen so far
-        for byte in text.utf8 {
-            if pending == 0, byte == 0xE2 { pending = 1; continue }
-            if pending == 1 {
-                if byte == 0x80 { pending = 2; continue }
-                bytes.append(0xE2)
-                pending = 0
-                if byte == 0xE2 { pending = 1; continue }
-            } else if pending == 2 {
-                pending = 0
-                if byte == 0xA8 || byte == 0xA9 {
-                    bytes.append(contentsOf: Array("\\u202\(byte == 0xA8 ? "8" : "9")".utf8))
-                    continue
-                }
-                bytes.append(0xE2)
-                bytes.append(0x80)
+        for scalar in text.unicodeScalars {
+            let short: UInt8? = switch scalar {
+            case "\"": UInt8(ascii: "\"")
+            case "\\": UInt8(ascii: "\\")
+            case "\n": UInt8(ascii: "n")
+            case "\r": UInt8(ascii: "r")
+            case "\t": UInt8(ascii: "t")
+            case "\u{08}": UInt8(ascii: "b")
+            case "\u{0C}": UInt8(ascii: "f")
+            default: nil
             }
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+            if let short {
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(short)
+            } else if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            } else {
+                bytes.append(contentsOf: UTF8.encode(scalar)!)
             }
         }
-        if pending >= 1 { bytes.append(0xE2) }
-        if pending == 2 { bytes.append(0x80) }
     }
 }
 
@@ -149,10 +135,8 @@ enum JSONBody {
 /// are written: callers write them in sorted key order, as `JSONBody.encode` does, so both give
 /// the same bytes. A nil string leaves its field out, as an Encodable's optional does.
 struct JSONObjectWriter {
-    private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private var bytes: [UInt8] = [UInt8(ascii: "{")]
     private var empty = true
-
-    init() {}
 
     init(_ fields: (inout JSONObjectWriter) -> Void) { fields(&self) }
 
