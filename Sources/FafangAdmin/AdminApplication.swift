@@ -23,9 +23,12 @@ public struct AdminDependencies: Sendable {
     public var console: ConsoleDependencies?
     /// The kept view of the ledger the console's pages read.
     public var summary: LedgerSummary
+    /// Answers households' inbound SMS (`/inquiries/*`); nil: those routes are not served.
+    public var inquiries: InquiryService?
 
     public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, token: AdminToken, clock: DaemonClock,
-                console: ConsoleDependencies? = nil, summary: LedgerSummary? = nil) {
+                console: ConsoleDependencies? = nil, summary: LedgerSummary? = nil, inquiries: InquiryService? = nil) {
+        self.inquiries = inquiries
         self.store = store
         self.runtime = runtime
         self.metrics = metrics
@@ -45,6 +48,7 @@ public struct AdminDependencies: Sendable {
 /// | `GET /receipts/kannel` | token | Kannel delivery reports |
 /// | `POST /receipts/aliyun` | token | Aliyun SMS status reports |
 /// | `POST /receipts/tencent` | token | Tencent SMS status callbacks |
+/// | `GET`/`POST /inquiries/kannel`, `POST /inquiries/aliyun`, `/inquiries/tencent` | token | households' inbound SMS (`[inquiry]`) |
 /// | `POST /v1/ledger` | token | payments from the bank-side system |
 /// | `/console/…` | operator session | the office's web console (`Console`), when operators are configured |
 /// | `GET /console/static/console.css` | — | the console's and the public pages' stylesheet |
@@ -81,6 +85,11 @@ public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDepende
     KannelReceiptController(recorder: recorder).add(to: receipts)
     AliyunReceiptController(recorder: recorder, maxBodyBytes: settings.maxBodyBytes).add(to: receipts)
     TencentReceiptController(recorder: recorder, maxBodyBytes: settings.maxBodyBytes).add(to: receipts)
+
+    if let inquiries = dependencies.inquiries {
+        let intake = router.group("inquiries").add(middleware: AdminAuthMiddleware(token: dependencies.token))
+        InquiryController(service: inquiries, maxBodyBytes: settings.maxBodyBytes).add(to: intake)
+    }
 
     let api = router.group("v1").add(middleware: AdminAuthMiddleware(token: dependencies.token))
     let ledger = LedgerService(store: dependencies.store, logger: logger)

@@ -63,12 +63,16 @@ public struct DaemonBuilder: Sendable {
         let ready = daemon.ready
         let summary = LedgerSummary(store: daemon.store, runtime: daemon.runtime)
         let summaryLogger = adminLogger
+        let dispatcherWake = daemon.dispatcherWake
+        // Built whenever the admin server is: a reload that adds [inquiry] starts taking inbound SMS.
+        let inquiries = InquiryService(store: daemon.store, runtime: daemon.runtime, summary: summary, clock: daemon.clock,
+                                       logger: adminLogger, outboxChanged: { dispatcherWake.signal() })
         let admin = buildAdminApplication(
             settings: settings,
             dependencies: AdminDependencies(store: daemon.store, runtime: daemon.runtime, metrics: metrics, token: token, clock: daemon.clock,
                                             console: ConsoleDependencies(ledger: LedgerService(store: daemon.store, logger: adminLogger),
                                                                          hooks: ConsoleHooks(daemon: daemon)),
-                                            summary: summary),
+                                            summary: summary, inquiries: inquiries),
             logger: adminLogger,
             onListening: { address in
                 await onListening(address)

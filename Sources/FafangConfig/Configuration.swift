@@ -58,6 +58,8 @@ public struct Settings: Sendable {
     public var console = ConsoleSettings()
     /// `[store]`: SQLite in the state directory unless PostgreSQL is configured.
     public var store = StoreSettings.sqlite
+    /// `[inquiry]`: households' 查询 SMS answered with their payment status; nil: not taken.
+    public var inquiry: InquirySettings?
 
     /// The gateway households' SMS go through (`[sms] gateway`), when one is named.
     public var smsGateway: SMSGatewaySettings? { sms.gateway.flatMap { gateways[$0] } }

@@ -17,6 +17,11 @@ extension SettingsReader {
                 fields.source.error(fields.keyPath("kinds") + "[\(index)]", "unknown kind \"\(name)\" (known: \(known))")
                 continue
             }
+            guard !kind.isInquiry else {
+                fields.source.error(fields.keyPath("kinds") + "[\(index)]",
+                                    "\(name) cannot be held: a reply to a household's query answers what it asked, now (see [inquiry])")
+                continue
+            }
             kinds.insert(kind)
         }
         settings.kinds = kinds

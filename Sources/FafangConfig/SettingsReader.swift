@@ -19,6 +19,7 @@ enum SettingsReader {
         let consoleTable = root.table("console", required: false)
         let approvalTable = root.table("approval", required: false)
         let storeTable = root.table("store", required: false)
+        let inquiryTable = root.table("inquiry", required: false)
 
         let name = township?.string("name")
         let unitCode = township?.string("unit_code", required: false)
@@ -123,6 +124,7 @@ enum SettingsReader {
         )
         settings.console = console
         settings.store = readStore(storeTable, directory: directory)
+        settings.inquiry = readInquiry(inquiryTable, gateways: Set(gatewaysTable?.table.keys ?? []), smsGateway: smsGateway)
         return settings
     }
 

@@ -64,6 +64,8 @@ public actor LedgerSummary {
         var register: PayeeRegister
         /// Per register position: fen paid.
         var paidFen: [Int64]
+        /// Per register position: the latest value date paid, as days since the epoch (`Int32.min`: none).
+        var lastPaidDay: [Int32]
         /// Per register position: its village's number in `villages`.
         var villageOf: [Int32]
         var villages: [Village]
@@ -76,6 +78,7 @@ public actor LedgerSummary {
         init(register: PayeeRegister) {
             self.register = register
             paidFen = Array(repeating: 0, count: register.count)
+            lastPaidDay = Array(repeating: Int32.min, count: register.count)
             var numbers: [String: Int32] = [:]
             var villages: [Village] = []
             var villageOf: [Int32] = []
@@ -109,6 +112,7 @@ public actor LedgerSummary {
             let before = paidFen[position]
             let after = before + entry.amount.fen
             paidFen[position] = after
+            lastPaidDay[position] = max(lastPaidDay[position], Int32(clamping: entry.date.daysSinceEpoch))
             villages[village].paid += entry.amount
             if before == 0, after > 0 {
                 paidPayees += 1
@@ -173,6 +177,14 @@ public actor LedgerSummary {
         var result: [String: Project] = [:]
         for code in books.keys { result[code] = project(code) }
         return result
+    }
+
+    /// What one payee of a project (by register position, as configured when the summary was
+    /// built) was paid, and its latest value date; nil when the project or position is unknown.
+    public func payee(project code: String, position: Int) -> (paid: Money, lastPayment: CivilDate?)? {
+        guard let book = books[code], book.paidFen.indices.contains(position) else { return nil }
+        let day = book.lastPaidDay[position]
+        return (Money(fen: book.paidFen[position]), day == Int32.min ? nil : CivilDate(daysSinceEpoch: Int(day)))
     }
 
     /// Payees of the project (of one village when given) still owed something, in register

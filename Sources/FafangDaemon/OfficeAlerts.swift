@@ -29,7 +29,7 @@ public struct OfficeAlerts: Sendable {
     }
 
     public func dead(_ message: OutboxMessage, reason: String) async {
-        guard message.kind.isScheduled else {
+        guard !message.kind.isOperational else {
             // An alert about an alert could go back and forth between two failing channels.
             logger.critical("an alert to the finance office could not be delivered",
                             metadata: ["outbox.id": "\(message.id)", "delivery.gateway": "\(message.gateway)", "reason": "\(reason)"])

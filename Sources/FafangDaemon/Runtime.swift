@@ -76,6 +76,15 @@ public struct Runtime: Sendable {
         diagnostics += CloudSMSTemplateCheck.problems(gateways: settings.gateways, smsGateway: settings.sms.gateway,
                                                       sent: CloudSMSTemplateCheck.sentKinds(scheduler: settings.scheduler))
             .map { locator.diagnostic(keyPath: $0.keyPath, message: $0.message, warning: $0.severity == .warning) }
+        // A cloud gateway that answers inquiries needs the vendor's templates of both answers.
+        if let inquiry = settings.inquiry {
+            let answering = Set(InquiryIntake.allCases.compactMap { inquiry.replyGateway(for: $0, default: settings.sms.gateway) })
+            for name in answering.sorted() {
+                guard let gateway = settings.gateways[name] else { continue }
+                diagnostics += CloudSMSTemplateCheck.missing([.inquiryReply, .inquiryUnknown], in: gateway)
+                    .map { locator.diagnostic(keyPath: $0.keyPath, message: $0.message, warning: false) }
+            }
+        }
         var gateways: [String: any Gateway] = [:]
         let factory = GatewayFactory(secrets: secrets, engine: settings.delivery,
                                      sms: SMSTextRules(signature: settings.sms.signature, maxSegments: settings.sms.maxSegments))

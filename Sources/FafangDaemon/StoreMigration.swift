@@ -89,6 +89,10 @@ public enum StoreMigration {
             Column("batch_id", .integer), Column("amount_fen", .integer), Column("segments", .integer), Column("recorded_by"),
             Column("created_at", .instant), Column("updated_at", .instant),
         ], key: ["id"]),
+        Table(name: "inquiry", columns: [
+            Column("id", .integer), Column("intake"), Column("provider_id"), Column("phone"), Column("received_at", .instant),
+            Column("outcome"), Column("payees", .integer), Column("outbox_id", .integer),
+        ], key: ["id"]),
         Table(name: "delivery_attempt", columns: [
             Column("id", .integer), Column("outbox_id", .integer), Column("number", .integer), Column("started_at", .instant),
             Column("duration_ms", .integer), Column("http_status", .integer), Column("curl_code", .integer), Column("verdict"), Column("detail"),

@@ -134,5 +134,16 @@ public enum PostgresSchema {
             "DROP INDEX outbox_reference_recipient",
             "CREATE INDEX outbox_reference_recipient ON outbox (gateway_reference, recipient) WHERE gateway_reference IS NOT NULL",
         ]),
+        PostgresMigrator.Migration(version: 5, name: "inquiries", statements: [
+            // Inbound SMS, one row per provider id; a phone's replies of the day are counted on
+            // the rows answered.
+            """
+            CREATE TABLE inquiry (
+                id bigserial PRIMARY KEY, intake text NOT NULL, provider_id text NOT NULL, phone text NOT NULL,
+                received_at timestamptz NOT NULL, outcome text NOT NULL, payees integer NOT NULL, outbox_id bigint REFERENCES outbox (id),
+                UNIQUE (intake, provider_id))
+            """,
+            "CREATE INDEX inquiry_replied ON inquiry (phone, received_at) WHERE outcome = 'replied'",
+        ]),
     ]
 }

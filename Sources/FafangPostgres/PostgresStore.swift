@@ -148,84 +148,91 @@ public final class PostgresStore: Store, @unchecked Sendable {
         })
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection -> Int in
-            if !batch.events.isEmpty {
-                try await connection.query("""
-                    INSERT INTO emitted_event (key, kind, project_code, emitted_at, event, problem)
-                    SELECT key, kind, project_code, \(now), event::jsonb, problem
-                    FROM jsonb_to_recordset(\(events)::jsonb) AS e(key text, kind text, project_code text, event text, problem text)
-                    ON CONFLICT (key) DO UPDATE SET event = excluded.event, problem = excluded.problem WHERE emitted_event.problem IS NOT NULL
-                    """, logger: logger)
-            }
-            guard !batch.items.isEmpty else { return 0 }
-            // A message an approver must release goes in held, into the open batch of its
-            // project and day, locked until this transaction ends (an approver deciding it
-            // meanwhile waits, then sees the count changed).
-            var batches: [ApprovalHold: Int64] = [:]
-            var opened: Set<Int64> = []
-            for hold in Set(batch.items.compactMap(\.approval)).sorted(by: { ($0.projectCode, $0.day.description) < ($1.projectCode, $1.day.description) }) {
-                let (id, new) = try await Self.openBatch(hold, now: now, connection, logger)
-                batches[hold] = id
-                if new { opened.insert(id) }
-            }
-            let rows = try PostgresRows.json(batch.items.enumerated().map { ordinal, item in
-                let batchID = item.approval.flatMap { batches[$0] }
-                return NewRow(idempotency_key: item.idempotencyKey, event_key: item.eventKey, kind: item.kind.rawValue, project_code: item.projectCode,
-                              channel: item.channel.rawValue, gateway: item.gateway, recipient: item.recipient,
-                              recipient_tail: StoredFields.recipientTail(item), village: item.village, payee_id: item.payeeID, text: item.text,
-                              title: item.title, template_parameters: StoredFields.parametersText(item.templateParameters),
-                              state: (batchID == nil ? MessageState.pending : .held).rawValue, next_attempt_at: item.notBefore.epoch,
-                              batch_id: batchID, amount_fen: item.amount?.fen, segments: item.segments, recorded_by: item.recordedBy, ordinal: ordinal)
-            })
-            let inserted = try await connection.query("""
-                WITH inserted AS (
-                INSERT INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, recipient_tail, village,
-                                    payee_id, text, title, template_parameters, state, attempts, next_attempt_at, batch_id, amount_fen,
-                                    segments, recorded_by, created_at, updated_at)
-                SELECT idempotency_key, event_key, kind, project_code, channel, gateway, recipient, recipient_tail, village,
-                       payee_id, text, title, template_parameters, state, 0, to_timestamp(next_attempt_at), batch_id, amount_fen,
-                       segments, recorded_by, \(now), \(now)
-                FROM jsonb_to_recordset(\(rows)::jsonb) AS r(
-                    idempotency_key text, event_key text, kind text, project_code text, channel text, gateway text, recipient text,
-                    recipient_tail text, village text, payee_id text, text text, title text, template_parameters text, state text,
-                    next_attempt_at double precision, batch_id bigint, amount_fen bigint, segments integer, recorded_by text, ordinal integer)
-                ORDER BY ordinal
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id, payee_id, village, project_code, recipient_tail, batch_id, amount_fen, segments, recorded_by),
-                searchable AS (
-                    INSERT INTO outbox_search (id, payee_id, village, project_code, recipient_tail, batch_id)
-                    SELECT id, payee_id, village, project_code, recipient_tail, batch_id FROM inserted)
-                SELECT batch_id, amount_fen, segments, recorded_by FROM inserted
-                """, logger: logger)
-            var count = 0
-            var tallies: [Int64: (count: Int, fen: Int64, segments: Int, recorders: Set<String>)] = [:]
-            for try await (batchID, fen, segments, recorder) in inserted.decode((Int64?, Int64?, Int, String?).self) {
-                count += 1
-                guard let batchID else { continue }
-                var tally = tallies[batchID] ?? (0, 0, 0, [])
-                tally.count += 1
-                tally.fen += fen ?? 0
-                tally.segments += segments
-                if let recorder { tally.recorders.insert(recorder) }
-                tallies[batchID] = tally
-            }
-            for (id, tally) in tallies {
-                try await connection.query("""
-                    UPDATE approval_batch SET message_count = message_count + \(tally.count), total_fen = total_fen + \(tally.fen),
-                        segments = segments + \(tally.segments) WHERE id = \(id)
-                    """, logger: logger)
-                for name in tally.recorders.sorted() {
-                    try await connection.query("""
-                        INSERT INTO approval_batch_recorder (batch_id, recorded_by) VALUES (\(id), \(name)) ON CONFLICT DO NOTHING
-                        """, logger: logger)
-                }
-            }
-            // A batch opened for messages that were all there already goes again.
-            for id in opened where tallies[id] == nil {
-                try await connection.query("DELETE FROM approval_batch WHERE id = \(id)", logger: logger)
-            }
-            if count > tallies.values.reduce(0, { $0 + $1.count }) { try await Self.announce(connection, logger) }
-            return count
+            try await Self.insert(batch, events: events, now: now, connection, logger)
         }
+    }
+
+    /// `enqueue`'s writes, inside the caller's transaction: the events (`events`, as
+    /// `PostgresRows.json` of `EventRow`s), then the items not already there (held ones into
+    /// their batches). Returns the number of new messages.
+    static func insert(_ batch: EnqueueBatch, events: String, now: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> Int {
+        if !batch.events.isEmpty {
+            try await connection.query("""
+                INSERT INTO emitted_event (key, kind, project_code, emitted_at, event, problem)
+                SELECT key, kind, project_code, \(now), event::jsonb, problem
+                FROM jsonb_to_recordset(\(events)::jsonb) AS e(key text, kind text, project_code text, event text, problem text)
+                ON CONFLICT (key) DO UPDATE SET event = excluded.event, problem = excluded.problem WHERE emitted_event.problem IS NOT NULL
+                """, logger: logger)
+        }
+        guard !batch.items.isEmpty else { return 0 }
+        // A message an approver must release goes in held, into the open batch of its
+        // project and day, locked until this transaction ends (an approver deciding it
+        // meanwhile waits, then sees the count changed).
+        var batches: [ApprovalHold: Int64] = [:]
+        var opened: Set<Int64> = []
+        for hold in Set(batch.items.compactMap(\.approval)).sorted(by: { ($0.projectCode, $0.day.description) < ($1.projectCode, $1.day.description) }) {
+            let (id, new) = try await Self.openBatch(hold, now: now, connection, logger)
+            batches[hold] = id
+            if new { opened.insert(id) }
+        }
+        let rows = try PostgresRows.json(batch.items.enumerated().map { ordinal, item in
+            let batchID = item.approval.flatMap { batches[$0] }
+            return NewRow(idempotency_key: item.idempotencyKey, event_key: item.eventKey, kind: item.kind.rawValue, project_code: item.projectCode,
+                          channel: item.channel.rawValue, gateway: item.gateway, recipient: item.recipient,
+                          recipient_tail: StoredFields.recipientTail(item), village: item.village, payee_id: item.payeeID, text: item.text,
+                          title: item.title, template_parameters: StoredFields.parametersText(item.templateParameters),
+                          state: (batchID == nil ? MessageState.pending : .held).rawValue, next_attempt_at: item.notBefore.epoch,
+                          batch_id: batchID, amount_fen: item.amount?.fen, segments: item.segments, recorded_by: item.recordedBy, ordinal: ordinal)
+        })
+        let inserted = try await connection.query("""
+            WITH inserted AS (
+            INSERT INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, recipient_tail, village,
+                                payee_id, text, title, template_parameters, state, attempts, next_attempt_at, batch_id, amount_fen,
+                                segments, recorded_by, created_at, updated_at)
+            SELECT idempotency_key, event_key, kind, project_code, channel, gateway, recipient, recipient_tail, village,
+                   payee_id, text, title, template_parameters, state, 0, to_timestamp(next_attempt_at), batch_id, amount_fen,
+                   segments, recorded_by, \(now), \(now)
+            FROM jsonb_to_recordset(\(rows)::jsonb) AS r(
+                idempotency_key text, event_key text, kind text, project_code text, channel text, gateway text, recipient text,
+                recipient_tail text, village text, payee_id text, text text, title text, template_parameters text, state text,
+                next_attempt_at double precision, batch_id bigint, amount_fen bigint, segments integer, recorded_by text, ordinal integer)
+            ORDER BY ordinal
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id, payee_id, village, project_code, recipient_tail, batch_id, amount_fen, segments, recorded_by),
+            searchable AS (
+                INSERT INTO outbox_search (id, payee_id, village, project_code, recipient_tail, batch_id)
+                SELECT id, payee_id, village, project_code, recipient_tail, batch_id FROM inserted)
+            SELECT batch_id, amount_fen, segments, recorded_by FROM inserted
+            """, logger: logger)
+        var count = 0
+        var tallies: [Int64: (count: Int, fen: Int64, segments: Int, recorders: Set<String>)] = [:]
+        for try await (batchID, fen, segments, recorder) in inserted.decode((Int64?, Int64?, Int, String?).self) {
+            count += 1
+            guard let batchID else { continue }
+            var tally = tallies[batchID] ?? (0, 0, 0, [])
+            tally.count += 1
+            tally.fen += fen ?? 0
+            tally.segments += segments
+            if let recorder { tally.recorders.insert(recorder) }
+            tallies[batchID] = tally
+        }
+        for (id, tally) in tallies {
+            try await connection.query("""
+                UPDATE approval_batch SET message_count = message_count + \(tally.count), total_fen = total_fen + \(tally.fen),
+                    segments = segments + \(tally.segments) WHERE id = \(id)
+                """, logger: logger)
+            for name in tally.recorders.sorted() {
+                try await connection.query("""
+                    INSERT INTO approval_batch_recorder (batch_id, recorded_by) VALUES (\(id), \(name)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+        }
+        // A batch opened for messages that were all there already goes again.
+        for id in opened where tallies[id] == nil {
+            try await connection.query("DELETE FROM approval_batch WHERE id = \(id)", logger: logger)
+        }
+        if count > tallies.values.reduce(0, { $0 + $1.count }) { try await Self.announce(connection, logger) }
+        return count
     }
 
     /// The open batch of `hold`, locked; opened when there is none (`new`).

@@ -16,40 +16,44 @@ extension SQLiteStore {
             encoded[event.key] = try StoredFields.eventText(event)
         }
         let unrouted = encoded
-        return try await writer.write { db in
-            let event = try db.cachedStatement(sql: """
-                INSERT INTO emitted_event (key, kind, project_code, emitted_at, event, problem) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET event = excluded.event, problem = excluded.problem WHERE problem IS NOT NULL
-                """)
-            for due in batch.events {
-                try event.execute(arguments: [due.key, due.kind.rawValue, due.projectCode, stamp, unrouted[due.key], batch.problems[due.key]])
-            }
-            let row = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, village,
-                                              payee_id, text, title, template_parameters, state, attempts, next_attempt_at,
-                                              created_at, updated_at, batch_id, amount_fen, segments, recorded_by, recipient_tail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // A message an approver must release goes in held, into the open batch of its project and day.
-            var batches = BatchJoiner(db, now: stamp)
-            var inserted = 0
-            for item in batch.items {
-                let batchID = try item.approval.map { try batches.batch(for: $0) }
-                let state: MessageState = batchID == nil ? .pending : .held
-                let values: [(any DatabaseValueConvertible)?] = [
-                    item.idempotencyKey, item.eventKey, item.kind.rawValue, item.projectCode, item.channel.rawValue,
-                    item.gateway, item.recipient, item.village, item.payeeID, item.text, item.title,
-                    StoredFields.parametersText(item.templateParameters), state.rawValue, StoredDate(item.notBefore), stamp, stamp,
-                    batchID, item.amount?.fen, item.segments, item.recordedBy, StoredFields.recipientTail(item),
-                ]
-                try row.execute(arguments: StatementArguments(values))
-                guard db.changesCount > 0 else { continue }
-                inserted += 1
-                if let batchID { batches.joined(batchID, item) }
-            }
-            try batches.finish()
-            return inserted
+        return try await writer.write { db in try Self.insert(batch, unrouted: unrouted, stamp: stamp, db) }
+    }
+
+    /// `enqueue`'s writes, inside the caller's transaction: the events, then the items not
+    /// already there (held ones into their batches). Returns the number of new messages.
+    static func insert(_ batch: EnqueueBatch, unrouted: [String: String], stamp: StoredDate, _ db: Database) throws -> Int {
+        let event = try db.cachedStatement(sql: """
+            INSERT INTO emitted_event (key, kind, project_code, emitted_at, event, problem) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET event = excluded.event, problem = excluded.problem WHERE problem IS NOT NULL
+            """)
+        for due in batch.events {
+            try event.execute(arguments: [due.key, due.kind.rawValue, due.projectCode, stamp, unrouted[due.key], batch.problems[due.key]])
         }
+        let row = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO outbox (idempotency_key, event_key, kind, project_code, channel, gateway, recipient, village,
+                                          payee_id, text, title, template_parameters, state, attempts, next_attempt_at,
+                                          created_at, updated_at, batch_id, amount_fen, segments, recorded_by, recipient_tail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        // A message an approver must release goes in held, into the open batch of its project and day.
+        var batches = BatchJoiner(db, now: stamp)
+        var inserted = 0
+        for item in batch.items {
+            let batchID = try item.approval.map { try batches.batch(for: $0) }
+            let state: MessageState = batchID == nil ? .pending : .held
+            let values: [(any DatabaseValueConvertible)?] = [
+                item.idempotencyKey, item.eventKey, item.kind.rawValue, item.projectCode, item.channel.rawValue,
+                item.gateway, item.recipient, item.village, item.payeeID, item.text, item.title,
+                StoredFields.parametersText(item.templateParameters), state.rawValue, StoredDate(item.notBefore), stamp, stamp,
+                batchID, item.amount?.fen, item.segments, item.recordedBy, StoredFields.recipientTail(item),
+            ]
+            try row.execute(arguments: StatementArguments(values))
+            guard db.changesCount > 0 else { continue }
+            inserted += 1
+            if let batchID { batches.joined(batchID, item) }
+        }
+        try batches.finish()
+        return inserted
     }
 
     public func unroutedEvents() async throws -> [UnroutedEvent] {

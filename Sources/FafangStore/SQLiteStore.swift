@@ -141,6 +141,7 @@ public struct SQLiteStore: Store {
                 try db.execute(sql: "CREATE INDEX outbox_\(state.rawValue) ON outbox(id) WHERE state = '\(state.rawValue)'")
             }
         }
+        migrator.registerMigration("v6: inquiries", migrate: inquiryMigration)
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import FafangCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,11 @@ public final class KannelHarness {
     public let password = "kannel-test-password"
     private var processes: [Process] = []
     private let received = ReceivedMessages()
+    /// Where smsbox posts inbound SMS (an `sms-service` with `post-url`, as
+    /// `Config/kannel/fafang-mo.conf`); nil: no sms-service, and fakesmsc sends none.
+    private var moURL: String?
+    /// fakesmsc's standard input, in interactive mode: each line written is one inbound SMS.
+    private var moInput: FileHandle?
 
     public init() throws {
         directory = NSTemporaryDirectory() + "fafang-kannel-" + UUID().uuidString
@@ -44,7 +50,11 @@ public final class KannelHarness {
     public var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
 
     /// Starts the three processes and waits until the fake SMSC is online in bearerbox.
-    public func start(timeout: TimeInterval = 20) throws {
+    /// - Parameter moURL: the `post-url` of an sms-service taking every inbound SMS (its query
+    ///   as in `Config/kannel/fafang-mo.conf`); fakesmsc then runs interactively, and
+    ///   `sendMO` makes it send one.
+    public func start(timeout: TimeInterval = 20, moURL: String? = nil) throws {
+        self.moURL = moURL
         let config = directory + "/kannel.conf"
         try configuration.write(toFile: config, atomically: true, encoding: .utf8)
         try launch(KannelHarness.bearerbox, [config], log: "bearerbox.out")
@@ -52,8 +62,15 @@ public final class KannelHarness {
         try launch(KannelHarness.smsbox, [config], log: "smsbox.out")
         try waitForPort(sendsmsPort, timeout: timeout, what: "smsbox")
         let pipe = Pipe()
-        try launch(KannelHarness.fakesmsc, ["-H", "127.0.0.1", "-r", String(smscPort), "-m", "0", "1 2 text unused"],
-                   log: nil, output: pipe)
+        if moURL != nil {
+            // No message on the command line: fakesmsc reads them from its standard input.
+            let input = Pipe()
+            moInput = input.fileHandleForWriting
+            try launch(KannelHarness.fakesmsc, ["-H", "127.0.0.1", "-r", String(smscPort)], log: nil, output: pipe, input: input)
+        } else {
+            try launch(KannelHarness.fakesmsc, ["-H", "127.0.0.1", "-r", String(smscPort), "-m", "0", "1 2 text unused"],
+                       log: nil, output: pipe)
+        }
         let received = self.received
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -64,8 +81,18 @@ public final class KannelHarness {
         }
     }
 
+    /// Makes fakesmsc send an inbound SMS from `sender` to `receiver`, as UCS-2 (what a phone sends
+    /// for Chinese): fakesmsc's "ucs2" type, the UTF-16BE bytes URL-encoded.
+    public func sendMO(from sender: String, to receiver: String, text: String) throws {
+        guard let moInput else { throw Failure(description: "start(moURL:) first") }
+        let encoded = text.utf16.map { String(format: "%%%02X%%%02X", $0 >> 8, $0 & 0xFF) }.joined()
+        try moInput.write(contentsOf: Data("\(sender) \(receiver) ucs2 \(encoded)\n".utf8))
+    }
+
     /// Stops every process it started (SIGTERM, then SIGKILL after a grace period) and removes its folder.
     public func stop() {
+        try? moInput?.close()
+        moInput = nil
         for process in processes.reversed() where process.isRunning {
             process.terminate()
         }
@@ -87,6 +114,17 @@ public final class KannelHarness {
         }
         return message
     }
+
+    /// Waits until the fake SMSC has received `count` messages for `to`; returns their texts in order.
+    public func messages(to receiver: String, count: Int, timeout: TimeInterval = 20) throws -> [String] {
+        guard let texts = received.wait(for: receiver, count: count, timeout: timeout) else {
+            throw Failure(description: "fewer than \(count) messages for \(receiver) reached the fake SMSC within \(timeout) s; smsbox log: \(log("smsbox.log").suffix(2000))")
+        }
+        return texts
+    }
+
+    /// The texts received for `to` so far.
+    public func received(for receiver: String) -> [String] { received.texts(for: receiver) }
 
     public func log(_ name: String) -> String {
         (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
@@ -125,11 +163,23 @@ public final class KannelHarness {
         max-messages = 10
         concatenation = true
 
-        """
+        """ + (moURL.map { url in
+            """
+
+            group = sms-service
+            keyword = default
+            catch-all = true
+            max-messages = 0
+            omit-empty = true
+            concatenation = true
+            post-url = "\(url)&id=%I&sender=%p&receiver=%P&time=%t&coding=%c&charset=%C&text=%b"
+
+            """
+        } ?? "")
     }
 
     @discardableResult
-    private func launch(_ path: String, _ arguments: [String], log: String?, output: Pipe? = nil) throws -> Process {
+    private func launch(_ path: String, _ arguments: [String], log: String?, output: Pipe? = nil, input: Pipe? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -144,6 +194,7 @@ public final class KannelHarness {
             process.standardOutput = output
             process.standardError = output
         }
+        if let input { process.standardInput = input }
         try process.run()
         processes.append(process)
         return process
@@ -269,6 +320,23 @@ final class ReceivedMessages: @unchecked Sendable {
         condition.broadcast()
     }
 
+    func wait(for receiver: String, count: Int, timeout: TimeInterval) -> [String]? {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let texts = messages.filter { $0.to == receiver }.map(\.text)
+            if texts.count >= count { return texts }
+            if !condition.wait(until: deadline) { return nil }
+        }
+    }
+
+    func texts(for receiver: String) -> [String] {
+        condition.lock()
+        defer { condition.unlock() }
+        return messages.filter { $0.to == receiver }.map(\.text)
+    }
+
     func wait(for receiver: String, timeout: TimeInterval) -> (from: String, text: String)? {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
@@ -289,13 +357,13 @@ final class ReceivedMessages: @unchecked Sendable {
         let fields = line[line.index(after: open)..<close].split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 4 else { return nil }
         if fields[2] == "udh", fields.count >= 6 {
-            let header = percentDecodedBytes(fields[3])
+            let header = PercentDecoding.bytes(fields[3])
             guard header.count >= 6, header[1] == 0x00 else { return nil }
             // Concatenated parts of a Chinese text are UCS-2 (coding=2); fakesmsc labels them "data".
             return Part(from: fields[0], to: fields[1], concatenation: (header[3], header[4], header[5]),
-                        bytes: percentDecodedBytes(fields[5]), ucs2: true)
+                        bytes: PercentDecoding.bytes(fields[5]), ucs2: true)
         }
-        return Part(from: fields[0], to: fields[1], concatenation: nil, bytes: percentDecodedBytes(fields[3]),
+        return Part(from: fields[0], to: fields[1], concatenation: nil, bytes: PercentDecoding.bytes(fields[3]),
                     ucs2: fields[2] == "ucs-2" || fields[2] == "ucs2")
     }
 
@@ -304,21 +372,5 @@ final class ReceivedMessages: @unchecked Sendable {
         guard bytes.count % 2 == 0 else { return "<odd UCS-2 length \(bytes.count)>" }
         let units = stride(from: 0, to: bytes.count, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
         return String(decoding: units, as: UTF16.self)
-    }
-
-    private static func percentDecodedBytes(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
-            } else if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return bytes
     }
 }

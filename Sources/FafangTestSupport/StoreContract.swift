@@ -58,7 +58,7 @@ public enum StoreContract {
     }
 
     /// Every case: the ledger and the outbox, then approval, totals, audit and filters.
-    public static var cases: [Case] { outboxCases + approvalCases }
+    public static var cases: [Case] { outboxCases + approvalCases + inquiryCases }
 
     static let outboxCases: [Case] = [
         Case(name: "the ledger is idempotent on the bank reference") { store in

@@ -68,6 +68,10 @@ struct PreviewCommand: ParsableCommand {
         let context: TemplateContext
         var header = "\(kind.rawValue).\(channel.rawValue) to \(recipient(channel, payee: payee, configuration: configuration))"
         switch kind {
+        case .inquiryReply, .inquiryUnknown:
+            // An answer is made of what a phone's payees were paid when it asks: the sample shows its shape.
+            context = TemplateContext.sample(kind, channel: .sms, settings: settings)
+            header += " (a sample household)"
         case .deliveryDead, .endpointPaused, .calendarUncovered:
             context = try operationalContext(kind, project: projectConfig.project, payee: payee, day: day, configuration: configuration)
         default:
@@ -120,6 +124,7 @@ struct PreviewCommand: ParsableCommand {
         switch kind {
         case .deliveryDead, .endpointPaused, .calendarUncovered: return .office
         case .paymentRecorded, .paymentInProgress: return payee.kind == .village ? .webhook : .sms
+        case .inquiryReply, .inquiryUnknown: return .sms
         case .milestoneApproaching, .milestoneOverdue, .caughtUp: return .webhook
         }
     }

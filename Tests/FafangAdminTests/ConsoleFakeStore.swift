@@ -95,6 +95,9 @@ final class ConsoleFakeStore: Store {
     func emittedKeys() async throws -> Set<String> { try await database.emittedKeys() }
     func enqueue(_ batch: EnqueueBatch, now: Date) async throws -> Int { try await database.enqueue(batch, now: now) }
     func unroutedEvents() async throws -> [UnroutedEvent] { try await database.unroutedEvents() }
+    func recordInquiry(_ inquiry: InquiryRecord, reply: OutboxItem?, dailyLimit: Int, dayStart: Date) async throws -> InquiryResult {
+        try await database.recordInquiry(inquiry, reply: reply, dailyLimit: dailyLimit, dayStart: dayStart)
+    }
     func claim(limit: Int, owner: String, now: Date, lease: TimeInterval) async throws -> [OutboxMessage] {
         try await database.claim(limit: limit, owner: owner, now: now, lease: lease)
     }

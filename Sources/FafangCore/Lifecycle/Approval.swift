@@ -11,9 +11,11 @@ public struct ApprovalSettings: Sendable, Hashable {
 
     public init(kinds: Set<DueEvent.Kind> = ApprovalSettings.defaultKinds) { self.kinds = kinds }
 
-    /// Whether an approver must release this message: an SMS to a payee of a held kind.
+    /// Whether an approver must release this message: an SMS to a payee of a held kind. An
+    /// answer to a household's inquiry never is: the household asked for it, now (the
+    /// configuration refuses inquiry kinds in `[approval] kinds`).
     public func requiresApproval(kind: DueEvent.Kind, channel: Channel, payeeID: String?) -> Bool {
-        channel == .sms && payeeID != nil && kinds.contains(kind)
+        channel == .sms && payeeID != nil && kinds.contains(kind) && !kind.isInquiry
     }
 }
 

@@ -118,6 +118,17 @@ public protocol Store: Sendable {
     /// The newest `limit` actions, before the one with id `before` when given.
     func auditLog(limit: Int, before: Int64?) async throws -> [AuditEntry]
 
+    // MARK: Inquiries (inbound SMS)
+
+    /// Records an inbound SMS and, when it is answered, enqueues its reply, in one transaction
+    /// with its audit entry (`InquiryRecord.auditEntry`): a record whose intake and provider id
+    /// were seen before is a `.duplicate` and writes nothing; one with `reply` nil is `.ignored`;
+    /// when the phone's inquiries answered since `dayStart` are `dailyLimit` or more it is
+    /// `.limited` (the reply is not enqueued); else `.replied` with the reply's outbox id. The
+    /// reply is enqueued pending, never held (`reply.approval` is ignored). Concurrent calls for
+    /// one phone (several daemons) are serialised, so the limit holds between them.
+    func recordInquiry(_ inquiry: InquiryRecord, reply: OutboxItem?, dailyLimit: Int, dayStart: Date) async throws -> InquiryResult
+
     // MARK: Gateway health
 
     /// Every gateway with a health record, by name.

@@ -32,7 +32,7 @@ public enum CloudSMSTemplateCheck {
     /// The kinds the daemon sends by SMS with these scheduler settings: every SMS kind, but
     /// payment_in_progress only with `in_progress_notice`.
     public static func sentKinds(scheduler: SchedulerSettings) -> [DueEvent.Kind] {
-        smsKinds.filter { $0 != .paymentInProgress || scheduler.inProgressNotice }
+        smsKinds.filter { ($0 != .paymentInProgress || scheduler.inProgressNotice) && !$0.isInquiry }
     }
 
     /// Every problem of the cloud gateways' templates, the gateway `smsGateway` (`[sms] gateway`)
@@ -51,6 +51,16 @@ public enum CloudSMSTemplateCheck {
             }
         }
         return problems
+    }
+
+    /// For a cloud gateway, an error per kind of `kinds` it has no template of (none for a
+    /// gateway that sends its own text).
+    public static func missing(_ kinds: [DueEvent.Kind], in gateway: SMSGatewaySettings) -> [Problem] {
+        guard let templates = templates(of: gateway) else { return [] }
+        return kinds.filter { templates[$0] == nil }.map { kind in
+            Problem(keyPath: "gateways.\(gateway.name).templates",
+                    message: "no template for \(kind.rawValue): it answers inquiries ([inquiry] reply_gateways), and \(TemplateKind(kind).chineseName) could not be sent (add \(kind.rawValue) = \"…\")")
+        }
     }
 
     /// The problems of one gateway's templates (none for a gateway that sends its own text).

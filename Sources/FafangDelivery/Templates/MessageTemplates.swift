@@ -54,7 +54,7 @@ public struct MessageTemplates: Sendable {
 
     /// The message for `context`, told on `channel`.
     public func render(kind: TemplateKind, channel: TemplateChannel, context: TemplateContext) throws(TemplateError) -> String {
-        guard let text = library.render(context.values, withTemplate: Self.name(kind, channel)) else {
+        guard let text = library.render(context.renderable, withTemplate: Self.name(kind, channel)) else {
             throw .missing(kind: kind, channel: channel)
         }
         let trimmed = Self.trimmed(text)

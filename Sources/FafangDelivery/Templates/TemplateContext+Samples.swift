@@ -44,6 +44,15 @@ extension TemplateContext {
             let until = SampleData.paymentDate.start(in: settings.timeZone).addingTimeInterval(14.5 * 3600)
             return endpointPaused(endpoint: "village-v02", reason: "HTTP 503 Service Unavailable", failures: 8,
                                   until: until, settings: settings)
+        case .inquiryReply:
+            // One household, in its project, partly paid: what most answers are.
+            let household = SampleData.household
+            let line = InquiryLine(payeeID: household.id, payeeName: household.name, projectName: project.name, projectKind: project.kind,
+                                   paid: Money(fen: household.owed.fen / 2), lastPayment: SampleData.paymentDate, cardTail: "9041",
+                                   remaining: household.owed - Money(fen: household.owed.fen / 2), dueBy: SampleData.paymentDate)
+            return inquiryReply(lines: [line], omitted: 0, payees: 1, settings: settings)
+        case .inquiryUnknown:
+            return inquiryUnknown(settings: settings)
         case .calendarUncovered:
             var facts = DueEvent.Facts()
             facts.uncoveredYear = 2027
@@ -103,7 +112,7 @@ enum SampleData {
                                            slightThreshold: .whole(5))
             if kind == .milestoneApproaching { facts.daysLeft = 14 }
             if kind == .milestoneOverdue { facts.daysOverdue = 15 }
-        case .deliveryDead, .endpointPaused, .calendarUncovered:
+        case .deliveryDead, .endpointPaused, .calendarUncovered, .inquiryReply, .inquiryUnknown:
             break
         }
         return DueEvent(key: "sample:\(kind.rawValue)", kind: kind, projectCode: project.code,

@@ -26,11 +26,26 @@ public struct TemplateContext: Sendable, Hashable {
     /// Field name → formatted value; a field that does not apply is absent.
     public private(set) var values: [String: String]
 
-    /// A context from raw values (tests, previews); fields not allowed for `kind` are dropped.
-    public init(kind: TemplateKind, values: [String: String]) {
+    /// Lists a template iterates (`{{#lines}}…{{/lines}}`), by field name: each entry's fields.
+    /// Not sent as cloud SMS parameters (a cloud template takes a flat field such as `summary`).
+    public private(set) var lists: [String: [[String: String]]] = [:]
+
+    /// A context from raw values (tests, previews); fields not allowed for `kind` are dropped,
+    /// also inside list entries.
+    public init(kind: TemplateKind, values: [String: String], lists: [String: [[String: String]]] = [:]) {
         self.kind = kind
         let allowed = TemplateFields.allowed[kind] ?? []
         self.values = values.filter { allowed.contains($0.key) }.mapValues(Mask.digitRuns(in:))
+        self.lists = lists.filter { allowed.contains($0.key) }.mapValues { entries in
+            entries.map { $0.filter { allowed.contains($0.key) }.mapValues(Mask.digitRuns(in:)) }
+        }
+    }
+
+    /// What Mustache renders: the values, and the lists as arrays of dictionaries.
+    var renderable: [String: Any] {
+        var all: [String: Any] = values
+        for (name, entries) in lists { all[name] = entries }
+        return all
     }
 
     public subscript(field: String) -> String? { values[field] }
@@ -123,7 +138,7 @@ public struct TemplateContext: Sendable, Hashable {
         return TemplateContext(kind: .calendarUncovered, values: v)
     }
 
-    private static func base(_ settings: Settings) -> [String: String] {
+    static func base(_ settings: Settings) -> [String: String] {
         var v: [String: String] = [:]
         if !settings.townshipName.isEmpty { v["township"] = settings.townshipName }
         if !settings.hotline.isEmpty { v["hotline"] = settings.hotline }

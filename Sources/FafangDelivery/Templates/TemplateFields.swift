@@ -94,6 +94,25 @@ public enum TemplateFields {
             Field("covered_through", "the latest year it has (absent when it has none)", "2026"),
             Field("calendar_file", "the calendar file to add the notice's days to", "Config/calendar/cn-holidays.csv"),
         ],
+        .inquiryReply: common + [
+            Field("several", "present when more than one payee is registered with the phone", "2"),
+            Field("payee_count", "payees registered with the phone", "2"),
+            Field("omitted", "lines left out to keep the SMS within max_segments (absent when none)", "1"),
+            Field("summary", "the lines as one text, for a cloud SMS template's variable", "欧*兰 天柱租地费（南朱庄子村）已发41,148.00元"),
+            Field("lines", "a list: one entry per payee and project (the fields below are read inside {{#lines}}…{{/lines}})", "—"),
+            Field("first_of_payee", "(in lines) present on a payee's first line", "1"),
+            Field("payee_code", "(in lines) the payee's register id, masked (shown when several share the phone)", "***017"),
+            Field("payee_name", "(in lines) the household head or person, masked", "欧*兰"),
+            Field("project_name", "(in lines) the project's name", "天柱租地费（南朱庄子村）"),
+            Field("item", "(in lines) 租地款, 补助资金 or 资金", "租地款"),
+            Field("paid", "(in lines) paid so far, 元", "41,148.00"),
+            Field("payment_date", "(in lines) the date of the latest payment (absent when nothing was paid)", "2021年12月31日"),
+            Field("card_tail", "(in lines) last 4 digits of the bank card (absent when the register has none)", "9041"),
+            Field("remaining", "(in lines) still to be paid, 元 (absent when paid in full)", "8,230.00"),
+            Field("due_by", "(in lines) the deadline the remainder is due by: its milestone's, or the next one once that passed (with remaining)", "2021年12月31日"),
+            Field("settled", "(in lines) present when paid in full", "1"),
+        ],
+        .inquiryUnknown: common,
     ]
 
     /// Field names allowed per kind.
@@ -116,6 +135,9 @@ public enum TemplateFields {
         .endpointPaused: [.office],
         // The scheduler, about the holiday calendar.
         .calendarUncovered: [.office],
+        // Answers to households' 查询 SMS (`[inquiry]`).
+        .inquiryReply: [.sms],
+        .inquiryUnknown: [.sms],
     ]
 
     /// Whether the scheduler or dispatcher produces this pair.

@@ -15,6 +15,10 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
     case endpointPaused = "endpoint_paused"
     /// The holiday calendar lacks a year (each December for the next).
     case calendarUncovered = "calendar_uncovered"
+    /// The answer to a household's 查询 SMS: its payees' figures.
+    case inquiryReply = "inquiry_reply"
+    /// The neutral answer to a 查询 SMS from a phone no register holds.
+    case inquiryUnknown = "inquiry_unknown"
 
     /// The template kind of a scheduler event.
     public init(_ kind: DueEvent.Kind) {
@@ -27,11 +31,14 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
         case .deliveryDead: self = .deliveryDead
         case .endpointPaused: self = .endpointPaused
         case .calendarUncovered: self = .calendarUncovered
+        case .inquiryReply: self = .inquiryReply
+        case .inquiryUnknown: self = .inquiryUnknown
         }
     }
 
-    /// The scheduler's event kind, nil for the operational alerts.
-    public var eventKind: DueEvent.Kind? { DueEvent.Kind(rawValue: rawValue).flatMap { $0.isScheduled ? $0 : nil } }
+    /// The event kind of messages to payees (the scheduler's and the inquiry replies), nil for
+    /// the operational alerts.
+    public var eventKind: DueEvent.Kind? { DueEvent.Kind(rawValue: rawValue).flatMap { $0.isOperational ? nil : $0 } }
 
     /// How the finance office calls this kind of message (used in its alerts).
     public var chineseName: String {
@@ -44,6 +51,8 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
         case .deliveryDead: return "消息投递失败告警"
         case .endpointPaused: return "推送地址暂停告警"
         case .calendarUncovered: return "节假日安排缺失提醒"
+        case .inquiryReply: return "资金查询回复"
+        case .inquiryUnknown: return "资金查询回复（未登记号码）"
         }
     }
 

@@ -51,7 +51,7 @@ struct CloudSMSTemplateCheckTests {
         #expect(diagnostics.map(\.description) == [
             "\(file):\(parameters): gateways.aliyun.parameters.payment_recorded[1]: \"amout\" is not a field of payment_recorded messages (fields: amount, card_tail, hotline, item, payee_name, payment_date, project_code, project_name, township, village, year)",
             "\(file):\(parameters): gateways.aliyun.parameters.payment_recorded[3]: warning: \"card_tail\" is absent for a payee whose register row has no bank card: such a message cannot be sent with this template",
-            "\(file):\(fixture.line(of: "milestone_overdue = \"SMS_000003\"", in: "fafang.toml")): gateways.aliyun.templates.milestone_overdue: milestone_overdue messages do not go to payees by SMS (those that do: payment_recorded, payment_in_progress)",
+            "\(file):\(fixture.line(of: "milestone_overdue = \"SMS_000003\"", in: "fafang.toml")): gateways.aliyun.templates.milestone_overdue: milestone_overdue messages do not go to payees by SMS (those that do: payment_recorded, payment_in_progress, inquiry_reply, inquiry_unknown)",
         ])
     }
 
@@ -95,7 +95,7 @@ struct CloudSMSTemplateCheckTests {
     }
 
     @Test func sentKindsFollowTheScheduler() {
-        #expect(CloudSMSTemplateCheck.smsKinds == [.paymentRecorded, .paymentInProgress])
+        #expect(CloudSMSTemplateCheck.smsKinds == [.paymentRecorded, .paymentInProgress, .inquiryReply, .inquiryUnknown])
         #expect(CloudSMSTemplateCheck.sentKinds(scheduler: SchedulerSettings()) == [.paymentRecorded])
         #expect(CloudSMSTemplateCheck.sentKinds(scheduler: SchedulerSettings(inProgressNotice: true)) == [.paymentRecorded, .paymentInProgress])
     }
