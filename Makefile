@@ -4,7 +4,7 @@ CONFIG ?= Config
 AT ?= 2021-06-20
 BIN := .build/debug/fafang
 
-.PHONY: setup build run test check plan import-seed holiday-calendar crash-test crash-test-pg bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console bench-outbox browser-test screenshots install clean fuzz fuzz-build fuzz-smoke
+.PHONY: setup build run test check plan import-seed holiday-calendar crash-test crash-test-pg bench-http bench-e2e bench-sqlite-floor bench-idle bench-scale bench-console bench-outbox browser-test screenshots install deb clean fuzz fuzz-build fuzz-smoke
 
 # Release builds link the Swift runtime and Foundation statically (--static-swift-stdlib): about
 # 10 MB less resident for the idle daemon than the shared libraries, with Package.swift's release
@@ -14,11 +14,13 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 # Debian packages the build and tests need (Kannel for the end-to-end SMS test, wrk for the
 # benchmark; zlib for ZIPFoundation, libxml2 for FoundationXML in static release builds;
 # Chromium, its driver and CJK fonts for the console's browser test and screenshots; PostgreSQL
-# 15, whose server the PostgreSQL store's tests start privately: PostgresHarness).
+# 15, whose server the PostgreSQL store's tests start privately: PostgresHarness; debhelper,
+# dpkg-dev and lintian for `make deb` and scripts/check-deb.sh: no fakeroot, debian/control says
+# Rules-Requires-Root: no).
 # Swift itself (6.x) must already be on PATH. Selenium comes from PyPI, pinned, and so do
 # pgqueuer with asyncpg and aiohttp: the PostgreSQL job queue bench-outbox compares Fafang with.
 PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd \
-	chromium chromium-driver fonts-noto-cjk postgresql
+	chromium chromium-driver fonts-noto-cjk postgresql debhelper dpkg-dev lintian
 PYTHON ?= python3
 SELENIUM := selenium==4.51.0
 PEER := pgqueuer==1.6.0 asyncpg==0.32.0 aiohttp==3.14.5
@@ -55,6 +57,8 @@ test:
 	$(SWIFT) test
 	$(BIN) check --config $(CONFIG)
 	systemd/check-unit.sh $(CURDIR)/$(BIN)
+	$(MAKE) deb
+	scripts/check-deb.sh $(DEB_DIR)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
 	.build/debug/fafang-bench crash --store postgresql --daemons 3 --messages 20000 --kills 20 --fafang $(BIN)
 	$(MAKE) browser-test
@@ -153,28 +157,33 @@ bench-scale:
 		--fafang .build/release/fafang $(if $(COMPARE),--fafang $(COMPARE)) $(if $(GB18030),--gb18030) $(if $(SCALE_DIR),--directory $(SCALE_DIR))
 
 # Installs the release binary, the configuration (/etc/fafang, never overwriting an existing
-# one), the templates and the systemd unit. DESTDIR stages it elsewhere.
+# one), the templates, the systemd unit and the fafang system user (sysusers.d), then creates the
+# secrets that are missing (random). DESTDIR stages it elsewhere (no user is created then). The
+# same steps as the .deb's (scripts/install-fafang.sh); `make deb` is the packaged way.
 PREFIX ?= /usr/local
 install:
 	$(SWIFT) build $(RELEASE_FLAGS) --product fafang
-	install -D -m 0755 .build/release/fafang $(DESTDIR)$(PREFIX)/bin/fafang
-	install -d $(DESTDIR)$(PREFIX)/share/fafang/templates $(DESTDIR)$(PREFIX)/share/doc/fafang
-	install -m 0644 Templates/*.mustache $(DESTDIR)$(PREFIX)/share/fafang/templates/
-	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/fafang/README.md
-	@if [ -e $(DESTDIR)/etc/fafang/fafang.toml ]; then \
-		echo "install: $(DESTDIR)/etc/fafang exists: configuration left as it is"; \
-	else \
-		install -d -m 0755 $(DESTDIR)/etc/fafang && cp -R Config/. $(DESTDIR)/etc/fafang/ && \
-		chmod 0700 $(DESTDIR)/etc/fafang/secrets && chmod 0600 $(DESTDIR)/etc/fafang/secrets/* && \
-		sed -i -e 's#^state_directory = .*#state_directory = "/var/lib/fafang"#' \
-		       -e 's#^templates_directory = .*#templates_directory = "$(PREFIX)/share/fafang/templates"#' \
-		       -e 's|^password_file = "secrets/kannel-password".*|password_credential = "kannel-password"  # LoadCredential in fafang.service|' \
-		       -e 's|^token_file = "secrets/admin-token".*|token_credential = "admin-token"  # LoadCredential in fafang.service|' \
-		       -e 's|^receipt_token_file = "secrets/admin-token".*|receipt_token_credential = "admin-token"|' \
-		       $(DESTDIR)/etc/fafang/fafang.toml; \
-	fi
-	sed 's#/usr/local#$(PREFIX)#g' systemd/fafang.service | install -D -m 0644 /dev/stdin $(DESTDIR)/etc/systemd/system/fafang.service
-	@echo "installed; then: systemctl daemon-reload && systemctl enable --now fafang"
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' scripts/install-fafang.sh
+	scripts/create-secrets.sh $(DESTDIR)/etc/fafang/secrets
+	@if [ -z "$(DESTDIR)" ]; then systemd-sysusers /etc/sysusers.d/fafang.conf; fi
+	@echo "installed; configure /etc/fafang (README \"Running as a service\"), then:"
+	@echo "  touch /etc/fafang/configured && systemctl daemon-reload && systemctl enable --now fafang"
+
+# The Debian package (README "Running as a service"): debian/rules with debhelper, one release
+# build of fafang ($(RELEASE_FLAGS), which carries DWARF: dh_strip moves it into fafang-dbgsym).
+# The .deb files, .buildinfo and .changes go to DEB_DIR, never into the tree; the version is
+# debian/changelog's. scripts/check-deb.sh (in `make test`, root) installs, upgrades and purges it.
+DEB_DIR ?= .build/deb
+DEB_VERSION = $(shell dpkg-parsechangelog -SVersion)
+DEB_ARCH = $(shell dpkg-architecture -qDEB_HOST_ARCH)
+DEB_OUT = $(abspath $(DEB_DIR))/fafang_$(DEB_VERSION)_$(DEB_ARCH)
+deb:
+	mkdir -p $(DEB_DIR)
+	SWIFT='$(SWIFT)' RELEASE_FLAGS='$(RELEASE_FLAGS)' DEB_DIR='$(abspath $(DEB_DIR))' \
+		dpkg-buildpackage --build=binary --no-sign \
+		--buildinfo-file=$(DEB_OUT).buildinfo --buildinfo-option=-u$(abspath $(DEB_DIR)) \
+		--changes-file=$(DEB_OUT).changes --changes-option=-u$(abspath $(DEB_DIR))
+	@ls -l $(DEB_DIR)/*_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf .build .build-fuzz

@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
+        // Generates fafangVersion from debian/changelog for the fafang command.
+        .plugin(name: "VersionFromChangelog", capability: .buildTool()),
         .target(name: "FafangCore"),
         .target(
             name: "FafangConfig",
@@ -124,11 +126,15 @@ let package = Package(
             // Less of the binary resident (release, Linux): lld packs the relative relocations
             // (DT_RELR, glibc 2.36+) that ld.so would otherwise read and apply page by page, and
             // exports no symbols (--static-swift-stdlib links with -export-dynamic, putting every
-            // Swift symbol in .dynsym/.dynstr). See the Makefile's RELEASE_FLAGS.
+            // Swift symbol in .dynsym/.dynstr); -z now binds every symbol at start so that the GOT
+            // can be read-only (RELRO in full: lintian's hardening-no-bindnow). See the Makefile's
+            // RELEASE_FLAGS.
             linkerSettings: [
-                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                              "-Xlinker", "-z", "-Xlinker", "now"],
                              .when(platforms: [.linux], configuration: .release)),
-            ]
+            ],
+            plugins: ["VersionFromChangelog"]  // fafang --version: debian/changelog's newest entry
         ),
         .executableTarget(
             name: "fafang-bench",

@@ -54,7 +54,7 @@ public struct DaemonBuilder: Sendable {
         }
         let token: AdminToken
         do {
-            token = try AdminToken.load(settings.token)
+            token = try AdminToken.load(settings.token, store: SecretStore(configurationDirectory: runtime.configuration.directory))
         } catch {
             throw BuildError(description: "admin.token: \(error)")
         }

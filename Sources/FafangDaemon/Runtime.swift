@@ -47,7 +47,8 @@ public struct Runtime: Sendable {
 
     /// Loads the configuration at `path`, checks every template, reads every secret and builds
     /// every gateway; any error and there is no runtime.
-    public static func load(path: String, clockRate: Double = 1, secrets: SecretStore = SecretStore()) -> Load {
+    /// Secrets: `secrets`, else as `SecretStore(configurationDirectory:)` of the configuration.
+    public static func load(path: String, clockRate: Double = 1, secrets: SecretStore? = nil) -> Load {
         let outcome = ConfigLoader.load(path: path)
         guard let configuration = outcome.configuration else {
             return Load(runtime: nil, diagnostics: outcome.diagnostics, templateCount: 0)
@@ -57,7 +58,8 @@ public struct Runtime: Sendable {
 
     /// The runtime of a configuration already loaded (its own warnings in `diagnostics`).
     public static func build(_ configuration: Configuration, diagnostics: [Diagnostic] = [], clockRate: Double = 1,
-                             secrets: SecretStore = SecretStore()) -> Load {
+                             secrets: SecretStore? = nil) -> Load {
+        let secrets = secrets ?? SecretStore(configurationDirectory: configuration.directory)
         var diagnostics = diagnostics
         let settings = configuration.settings
         let directory = shortPath(settings.templatesDirectory)

@@ -168,7 +168,7 @@ public enum StoreMigration {
     /// opened read-only.
     public static func migrate(sqlitePath: String, settings: Settings, configPath: String, logger: Logger,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
-                               chunkSize: Int = defaultChunkSize) async throws -> Outcome {
+                               configurationDirectory: String? = nil, chunkSize: Int = defaultChunkSize) async throws -> Outcome {
         let postgres = try target(settings, configPath: configPath)
         var path = sqlitePath
         var isDirectory: ObjCBool = false
@@ -181,7 +181,8 @@ public enum StoreMigration {
         } catch {
             throw Refusal("\(error)")
         }
-        let store = try await StoreOpener.openPostgres(postgres, logger: logger, environment: environment)
+        let store = try await StoreOpener.openPostgres(postgres, logger: logger, environment: environment,
+                                                       configurationDirectory: configurationDirectory)
         defer { store.close() }
         return try await run(from: source, to: store.client, logger: logger, chunkSize: chunkSize)
     }

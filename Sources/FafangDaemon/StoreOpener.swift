@@ -14,8 +14,10 @@ public enum StoreOpener {
         public let description: String
     }
 
+    /// `configurationDirectory`: where a credential is read outside systemd (`SecretStore`).
     public static func open(_ settings: Settings, logger: Logger,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any Store {
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            configurationDirectory: String? = nil) async throws -> any Store {
         switch settings.store {
         case .sqlite:
             do {
@@ -24,16 +26,17 @@ public enum StoreOpener {
                 throw Failure(description: "\(settings.stateDirectory): cannot open the database: \(error)")
             }
         case let .postgresql(postgres):
-            return try await openPostgres(postgres, logger: logger, environment: environment)
+            return try await openPostgres(postgres, logger: logger, environment: environment, configurationDirectory: configurationDirectory)
         }
     }
 
     /// Opens the county's PostgreSQL `[store]` describes (also the target of `fafang migrate`).
     public static func openPostgres(_ postgres: PostgresSettings, logger: Logger,
-                                    environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> PostgresStore {
+                                    environment: [String: String] = ProcessInfo.processInfo.environment,
+                                    configurationDirectory: String? = nil) async throws -> PostgresStore {
         let url: Secret
         do {
-            url = try SecretStore(environment: environment).load(postgres.url)
+            url = try SecretStore(environment: environment, configurationDirectory: configurationDirectory).load(postgres.url)
         } catch {
             throw Failure(description: "store.url: \(error)")
         }

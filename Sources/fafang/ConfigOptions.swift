@@ -33,7 +33,8 @@ extension ConfigOptions {
     /// the county's PostgreSQL.
     func openStore(_ configuration: Configuration) async throws -> any Store {
         do {
-            return try await StoreOpener.open(configuration.settings, logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() })
+            return try await StoreOpener.open(configuration.settings, logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() },
+                                                configurationDirectory: configuration.directory)
         } catch {
             StandardError.print("\(error)")
             throw ExitCode(1)

@@ -37,7 +37,8 @@ struct MigrateCommand: AsyncParsableCommand {
         let outcome: StoreMigration.Outcome
         do {
             outcome = try await StoreMigration.migrate(sqlitePath: sqlitePath, settings: configuration.settings, configPath: options.path,
-                                                       logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() })
+                                                       logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() },
+                                                       configurationDirectory: configuration.directory)
         } catch {
             StandardError.print("migrate: \(error)")
             throw ExitCode(1)

@@ -67,7 +67,8 @@ struct RunCommand: AsyncParsableCommand {
         let clock = DaemonClock(start: start, rate: clockRate)
         let store: any Store
         do {
-            store = try await StoreOpener.open(runtime.configuration.settings, logger: logger)
+            store = try await StoreOpener.open(runtime.configuration.settings, logger: logger,
+                                                     configurationDirectory: runtime.configuration.directory)
         } catch {
             StandardError.print("fafang run: \(error)")
             throw ExitCode(1)

@@ -30,6 +30,23 @@ struct SecretStoreTests {
         #expect(try store.load(.credential("kannel-password")).reveal == "SECRET-XYZ")
     }
 
+    @Test("outside systemd a credential is the configuration folder's secrets/NAME; under systemd only $CREDENTIALS_DIRECTORY's")
+    func credentialsOutsideSystemd() throws {
+        let config = try Self.folder([:])
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try FileManager.default.createDirectory(atPath: config + "/secrets", withIntermediateDirectories: true)
+        try Data("FROM-CONFIG\n".utf8).write(to: URL(fileURLWithPath: config + "/secrets/kannel-password"))
+        let shell = SecretStore(environment: [:], configurationDirectory: config)
+        #expect(try shell.load(.credential("kannel-password")).reveal == "FROM-CONFIG")
+        #expect { _ = try shell.load(.credential("admin-token")) } throws: {
+            "\($0)".contains("\(config)/secrets/admin-token") && "\($0)".contains("does not exist")
+        }
+        let credentials = try Self.folder(["kannel-password": "FROM-SYSTEMD\n"])
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        let service = SecretStore(environment: ["CREDENTIALS_DIRECTORY": credentials], configurationDirectory: config)
+        #expect(try service.load(.credential("kannel-password")).reveal == "FROM-SYSTEMD")
+    }
+
     @Test func errorsNameTheFileNeverTheContent() throws {
         let root = try Self.folder(["empty": "\n", "lines": "# comment\n\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }

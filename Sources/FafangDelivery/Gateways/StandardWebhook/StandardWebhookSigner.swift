@@ -11,14 +11,15 @@ public struct StandardWebhookSigner: Sendable {
         public var description: String
     }
 
-    /// Decoded keys, in the order the secrets were given.
-    private let keys: [SymmetricKey]
+    /// One HMAC per decoded key, in the order the secrets were given, keyed once (the padded
+    /// key's two blocks hashed): each signature starts from a copy.
+    private let keyed: [HMAC<SHA256>]
 
     /// Secrets as `whsec_<base64>` (the prefix may be left out, as the reference libraries allow);
     /// the key is the decoded part, 24 to 64 bytes as the specification asks.
     public init(secrets: [Secret]) throws(KeyError) {
         guard !secrets.isEmpty else { throw KeyError(description: "no signing secret") }
-        var keys: [SymmetricKey] = []
+        var keyed: [HMAC<SHA256>] = []
         for (index, secret) in secrets.enumerated() {
             let which = secrets.count == 1 ? "the secret" : "secret \(index + 1) of \(secrets.count)"
             var text = Substring(secret.reveal)
@@ -29,17 +30,19 @@ public struct StandardWebhookSigner: Sendable {
             guard (24...64).contains(bytes.count) else {
                 throw KeyError(description: "\(which) decodes to \(bytes.count) bytes; Standard Webhooks secrets are 24 to 64 bytes")
             }
-            keys.append(SymmetricKey(data: bytes))
+            keyed.append(HMAC<SHA256>(key: SymmetricKey(data: bytes)))
         }
-        self.keys = keys
+        self.keyed = keyed
     }
 
     /// The `webhook-signature` header value.
     public func signature(id: String, timestamp: Int64, body: [UInt8]) -> String {
-        var content = Array("\(id).\(timestamp).".utf8)
-        content.append(contentsOf: body)
-        return keys.map { key in
-            "v1," + Data(HMAC<SHA256>.authenticationCode(for: content, using: key)).base64EncodedString()
+        let prefix = Array("\(id).\(timestamp).".utf8)
+        return keyed.map { start in
+            var mac = start
+            mac.update(data: prefix)
+            mac.update(data: body)
+            return "v1," + Data(mac.finalize()).base64EncodedString()
         }.joined(separator: " ")
     }
 }

@@ -4,19 +4,29 @@ import Foundation
 /// Reads secrets from files and systemd credentials (`LoadCredential=` puts them in
 /// `$CREDENTIALS_DIRECTORY`). One trailing newline is trimmed, as editors and `echo` add one.
 /// Errors name the file, never its content.
+///
+/// Outside systemd (no `$CREDENTIALS_DIRECTORY`: `fafang check` as root, a command in a shell) a
+/// credential is read from `fallbackDirectory`, the configuration folder's `secrets/`: the file
+/// fafang.service's `LoadCredential=NAME:/etc/fafang/secrets/NAME` hands the daemon. So a check
+/// before the first start reads the very secrets the service will get.
 public struct SecretStore: Sendable {
     /// `$CREDENTIALS_DIRECTORY`, when the daemon runs under systemd with credentials.
     public var credentialsDirectory: String?
+    /// Where credentials are read when `credentialsDirectory` is nil.
+    public var fallbackDirectory: String?
     /// A file larger than this is not a secret: refused rather than read.
     public static let maximumBytes = 64 * 1024
 
-    public init(credentialsDirectory: String?) {
+    public init(credentialsDirectory: String?, fallbackDirectory: String? = nil) {
         self.credentialsDirectory = credentialsDirectory
+        self.fallbackDirectory = fallbackDirectory
     }
 
-    /// Takes `$CREDENTIALS_DIRECTORY` from `environment`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.init(credentialsDirectory: environment["CREDENTIALS_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 })
+    /// Takes `$CREDENTIALS_DIRECTORY` from `environment`; without it, credentials come from
+    /// `configurationDirectory`'s `secrets/` when one is given.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, configurationDirectory: String? = nil) {
+        self.init(credentialsDirectory: environment["CREDENTIALS_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 },
+                  fallbackDirectory: configurationDirectory.map { ($0 as NSString).appendingPathComponent("secrets") })
     }
 
     /// The path a reference reads from.
@@ -28,7 +38,7 @@ public struct SecretStore: Sendable {
             guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
                 throw SecretLoadError(reference: reference, problem: "is not a valid credential name")
             }
-            guard let directory = credentialsDirectory else {
+            guard let directory = credentialsDirectory ?? fallbackDirectory else {
                 throw SecretLoadError(reference: reference, problem: "needs $CREDENTIALS_DIRECTORY (LoadCredential=\(name):… in the systemd unit)")
             }
             return (directory as NSString).appendingPathComponent(name)
