@@ -60,6 +60,7 @@ test:
 	$(MAKE) deb
 	scripts/check-deb.sh $(DEB_DIR)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
+	.build/debug/fafang-bench backup --messages 10000 --fafang $(BIN)
 	.build/debug/fafang-bench crash --store postgresql --daemons 3 --messages 20000 --kills 20 --fafang $(BIN)
 	$(MAKE) browser-test
 	$(MAKE) fuzz-smoke
@@ -165,7 +166,7 @@ install:
 	$(SWIFT) build $(RELEASE_FLAGS) --product fafang
 	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' scripts/install-fafang.sh
 	scripts/create-secrets.sh $(DESTDIR)/etc/fafang/secrets
-	@if [ -z "$(DESTDIR)" ]; then systemd-sysusers /etc/sysusers.d/fafang.conf; fi
+	@if [ -z "$(DESTDIR)" ]; then systemd-sysusers /etc/sysusers.d/fafang.conf && systemd-tmpfiles --create /etc/tmpfiles.d/fafang.conf; fi
 	@echo "installed; configure /etc/fafang (README \"Running as a service\"), then:"
 	@echo "  touch /etc/fafang/configured && systemctl daemon-reload && systemctl enable --now fafang"
 

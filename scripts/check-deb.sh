@@ -27,7 +27,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -qv 'not-inst
 if installed fafang || installed fafang-dbgsym; then
     fail "fafang is installed here already; not touching it"
 fi
-for path in /etc/fafang /var/lib/fafang /usr/bin/fafang; do
+for path in /etc/fafang /var/lib/fafang /var/backups/fafang /usr/bin/fafang; do
     [ ! -e "$path" ] || fail "$path exists (make install?); not touching it"
 done
 ! getent passwd fafang >/dev/null || fail "a user fafang exists already; not touching it"
@@ -85,6 +85,11 @@ unit=$(dpkg -L fafang | grep '/systemd/system/fafang.service$')
 [ -L /etc/systemd/system/multi-user.target.wants/fafang.service ] || fail "fafang.service is not enabled"
 [ ! -e /etc/fafang/configured ] || fail "/etc/fafang/configured exists: the operator makes it"
 systemd/check-unit.sh /usr/bin/fafang "$unit"
+backup_unit=$(dpkg -L fafang | grep '/systemd/system/fafang-backup.service$')
+systemd/check-unit.sh /usr/bin/fafang "$backup_unit"
+systemd-analyze verify "${backup_unit%.service}.timer"
+[ -L /etc/systemd/system/timers.target.wants/fafang-backup.timer ] || fail "fafang-backup.timer is not enabled"
+[ "$(stat -c '%a %U' /var/backups/fafang)" = "700 fafang" ] || fail "/var/backups/fafang: $(stat -c '%a %U' /var/backups/fafang), want 700 fafang (tmpfiles.d)"
 # fafang-dbgsym depends on this very version: out of the way of the upgrade below.
 dpkg --purge fafang-dbgsym
 admin_token=$(sha /etc/fafang/secrets/admin-token)
@@ -122,10 +127,13 @@ say "upgrade kept the edited fafang.toml (the package's is fafang.toml.dpkg-dist
 install -d -o fafang -g fafang -m 0700 /var/lib/fafang
 runuser -u fafang -- fafang status --config /etc/fafang >/dev/null
 [ -n "$(ls -A /var/lib/fafang)" ] || fail "fafang status as the fafang user wrote no store in /var/lib/fafang"
+# What fafang-backup.service runs, as its user: a checked copy in /var/backups/fafang.
+runuser -u fafang -- fafang backup --config /etc/fafang --keep 14
+ls /var/backups/fafang/fafang-*Z.sqlite >/dev/null || fail "fafang backup as the fafang user wrote nothing in /var/backups/fafang"
 touch /etc/fafang/configured
 say "dpkg --purge"
 DEBIAN_FRONTEND=noninteractive dpkg --purge fafang
-for path in /etc/fafang /var/lib/fafang /usr/bin/fafang /usr/libexec/fafang /usr/share/fafang "$unit" \
+for path in /etc/fafang /var/lib/fafang /var/backups/fafang /usr/bin/fafang /usr/libexec/fafang /usr/share/fafang "$unit" \
     /etc/systemd/system/multi-user.target.wants/fafang.service /usr/lib/sysusers.d/fafang.conf; do
     [ ! -e "$path" ] && [ ! -L "$path" ] || fail "$path is left after the purge"
 done

@@ -37,6 +37,10 @@ public struct Settings: Sendable {
     public var villagesRegister: String
     /// Bank batch files dropped here are imported once, then moved to `done/` or `rejected/`.
     public var ledgerInbox: String
+    /// Where `fafang backup --keep` and the daily `fafang-backup.timer` put the SQLite store's
+    /// backups, and where a damaged store's message looks for the newest (`[paths]
+    /// backup_directory`; default the state directory's `backups/`; the .deb's /var/backups/fafang).
+    public var backupDirectory = ""
     public var sms: SMSSettings
     /// Webhook endpoints by name, which villages refer to (`[endpoints.NAME]`).
     public var endpoints: [String: Endpoint]

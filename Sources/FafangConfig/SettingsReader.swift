@@ -45,6 +45,7 @@ enum SettingsReader {
         let projects = path("projects_directory")
         let villages = path("villages_register")
         let inbox = paths?.string("ledger_inbox", required: false).map { resolve($0, against: directory) }
+        let backups = paths?.string("backup_directory", required: false).map { resolve($0, against: directory) }
         if let templates, !isDirectory(templates) {
             paths?.error("templates_directory", "no such directory: \(templates)")
         }
@@ -123,6 +124,7 @@ enum SettingsReader {
             approval: readApproval(approvalTable)
         )
         settings.console = console
+        settings.backupDirectory = backups ?? (settings.stateDirectory as NSString).appendingPathComponent("backups")
         settings.store = readStore(storeTable, directory: directory)
         settings.inquiry = readInquiry(inquiryTable, gateways: Set(gatewaysTable?.table.keys ?? []), smsGateway: smsGateway)
         return settings

@@ -7,7 +7,9 @@ public struct ConfigFixture: Sendable {
     public var files: [String: String]
 
     public init() {
-        root = NSTemporaryDirectory() + "fafang-config-" + UUID().uuidString
+        // A UUID spelled in letters (a–p for 0–f): a random run of 11 digits in the path would be
+        // masked as a phone number wherever an error message quotes it.
+        root = NSTemporaryDirectory() + "fafang-config-" + String(UUID().uuidString.compactMap { $0.hexDigitValue.map { Character(Unicode.Scalar(UInt8(97 + $0))) } })
         files = [
             "fafang.toml": """
             [township]

@@ -40,13 +40,9 @@ extension PostgresHarness {
         return name
     }
 
-    /// Runs blocking work on a thread of its own, not on the concurrency pool.
+    /// Runs blocking work on a thread of its own (`FafangTestSupport.offThePool`).
     public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
-            }
-        }
+        try await FafangTestSupport.offThePool(work)
     }
 
     /// Stops the process's cluster (at exit).

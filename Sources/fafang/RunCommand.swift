@@ -4,6 +4,7 @@ import FafangConfig
 import FafangCore
 import FafangDaemon
 import FafangDelivery
+import FafangStore
 import Foundation
 import Logging
 
@@ -65,6 +66,12 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let clock = DaemonClock(start: start, rate: clockRate)
+        // One daemon per SQLite store, and none while `fafang restore` runs; a damaged file is
+        // refused before anything opens it for writing.
+        var stateLock: StateLock?
+        if case .sqlite = runtime.configuration.settings.store {
+            stateLock = try Self.lockAndCheck(runtime.configuration.settings)
+        }
         let store: any Store
         do {
             store = try await StoreOpener.open(runtime.configuration.settings, logger: logger,
@@ -100,5 +107,26 @@ struct RunCommand: AsyncParsableCommand {
                                                    "calendar.covered": "\(runtime.configuration.holidayCalendar?.coverageDescription ?? "no calendar")"])
         try await assembled.run()
         logger.notice("fafang stopped")
+        withExtendedLifetime(stateLock) {}
+    }
+
+    /// Takes the state directory's lock, then runs `quick_check` on the database read-only.
+    static func lockAndCheck(_ settings: Settings) throws -> StateLock {
+        let lock: StateLock
+        do {
+            lock = try StateLock(directory: settings.stateDirectory)
+        } catch {
+            StandardError.print("fafang run: refused: \(error)")
+            throw ExitCode(1)
+        }
+        let path = (settings.stateDirectory as NSString).appendingPathComponent(SQLiteStore.fileName)
+        if let damage = SQLiteBackup.damage(at: path) {
+            let newest = SQLiteBackup.backups(in: settings.backupDirectory).last
+            StandardError.print("fafang run: \(path) is damaged (quick_check: \(damage)); nothing was written to it. "
+                + (newest.map { "Restore the newest backup: fafang restore \($0)" }
+                    ?? "No backup in \(settings.backupDirectory): restore one from elsewhere with fafang restore FILE"))
+            throw ExitCode(1)
+        }
+        return lock
     }
 }

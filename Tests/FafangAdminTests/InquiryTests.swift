@@ -90,21 +90,21 @@ struct InquiryTests {
         let store = try SQLiteStore.inMemory()
         let log = CapturedLog()
         try await Self.run(fixture, store: store, log: log) { base, _ in
-            try kannel.start(moURL: base + "/inquiries/kannel?token=" + AdminTestRig.token)
-            try kannel.sendMO(from: "17000000011", to: "95555", text: "查询")
-            let first = try #require(try kannel.messages(to: "17000000011", count: 1).first)
+            try await offThePool { try kannel.start(moURL: base + "/inquiries/kannel?token=" + AdminTestRig.token) }
+            try await offThePool { try kannel.sendMO(from: "17000000011", to: "95555", text: "查询") }
+            let first = try #require(try await offThePool { try kannel.messages(to: "17000000011", count: 1) }.first)
             #expect(first.hasPrefix("【测试乡财政所】您好，您登记的资金情况："), "\(first)")
             #expect(first.contains("[户号*1]王*租地费（甲村）已发2,160.00元（2021年3月15日，尾号1111卡），已发清"), "\(first)")
             #expect(first.contains("[户号*2]王*租地费（甲村）已发0.00元，待发3,240.00元（2021年12月31日前）"), "\(first)")
             #expect(!first.contains("王一") && !first.contains("王二"), "names are masked")
 
-            try kannel.sendMO(from: "+8617000000099", to: "95555", text: "ｃｘ")
-            let neutral = try #require(try kannel.messages(to: "17000000099", count: 1).first)
+            try await offThePool { try kannel.sendMO(from: "+8617000000099", to: "95555", text: "ｃｘ") }
+            let neutral = try #require(try await offThePool { try kannel.messages(to: "17000000099", count: 1) }.first)
             #expect(neutral == "【测试乡财政所】您好，如需查询资金发放情况，请致电0315-0000000，或持本人证件到乡财政所咨询。")
 
-            try kannel.sendMO(from: "17000000011", to: "95555", text: "查 询")
-            #expect(try kannel.messages(to: "17000000011", count: 2).count == 2)
-            try kannel.sendMO(from: "17000000011", to: "95555", text: "余额")
+            try await offThePool { try kannel.sendMO(from: "17000000011", to: "95555", text: "查 询") }
+            #expect(try await offThePool { try kannel.messages(to: "17000000011", count: 2) }.count == 2)
+            try await offThePool { try kannel.sendMO(from: "17000000011", to: "95555", text: "余额") }
             try await Self.eventually("the third query of the day to be audited as limited") {
                 try await store.auditLog(limit: 20, before: nil).contains { $0.action == "inquiry_limited" && $0.subject == "170****0011" }
             }

@@ -15,9 +15,10 @@ struct KannelEndToEndTests {
         #expect(KannelHarness.isInstalled, "install kannel and kannel-extras (make setup)")
         let receipts = try LoopbackServer { _ in .text("ok") }
         defer { receipts.stop() }
-        let kannel = try KannelHarness()
+        // Used from the test body only, one call at a time (the harness is not Sendable).
+        nonisolated(unsafe) let kannel = try KannelHarness()
         defer { kannel.stop() }
-        try kannel.start()
+        try await offThePool { try kannel.start() }
 
         let engine = try CurlEngine(settings: HTTPEngineSettings())
         let settings = KannelSettings(url: kannel.sendsmsURL, username: kannel.username, password: .file("unused"),
@@ -32,7 +33,7 @@ struct KannelEndToEndTests {
         let verdict = gateway.interpret(outcome, for: message, now: Date())
         #expect(verdict == .delivered(reference: nil), "\(outcome.response?.bodyText ?? String(describing: outcome.error))")
 
-        let received = try kannel.message(to: "17000000018")
+        let received = try await offThePool { try kannel.message(to: "17000000018") }
         #expect(received.text == "【银城铺乡财政所】" + body,
                 "got \(received.text.unicodeScalars.count) scalars: \(received.text.unicodeScalars.prefix(40).map { String($0.value, radix: 16) })")
         #expect(received.from == "95555")
