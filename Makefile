@@ -16,11 +16,12 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 # Chromium, its driver and CJK fonts for the console's browser test and screenshots; PostgreSQL
 # 15, whose server the PostgreSQL store's tests start privately: PostgresHarness; debhelper,
 # dpkg-dev and lintian for `make deb` and scripts/check-deb.sh: no fakeroot, debian/control says
-# Rules-Requires-Root: no).
+# Rules-Requires-Root: no); LibreOffice Calc, headless, which reads `fafang export`'s workbook
+# back in Tests/export/check_export.py).
 # Swift itself (6.x) must already be on PATH. Selenium comes from PyPI, pinned, and so do
 # pgqueuer with asyncpg and aiohttp: the PostgreSQL job queue bench-outbox compares Fafang with.
 PACKAGES := libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libxml2-dev kannel kannel-extras wrk systemd \
-	chromium chromium-driver fonts-noto-cjk postgresql debhelper dpkg-dev lintian
+	chromium chromium-driver fonts-noto-cjk postgresql debhelper dpkg-dev lintian libreoffice-calc-nogui
 PYTHON ?= python3
 SELENIUM := selenium==4.51.0
 PEER := pgqueuer==1.6.0 asyncpg==0.32.0 aiohttp==3.14.5
@@ -63,6 +64,7 @@ test:
 	.build/debug/fafang-bench backup --messages 10000 --fafang $(BIN)
 	.build/debug/fafang-bench crash --store postgresql --daemons 3 --messages 20000 --kills 20 --fafang $(BIN)
 	$(MAKE) browser-test
+	FAFANG=$(CURDIR)/$(BIN) $(PYTHON) Tests/export/check_export.py
 	$(MAKE) fuzz-smoke
 
 # The console in a real headless Chromium (Tests/browser/console_test.py): login, overview, a

@@ -7,6 +7,6 @@ struct Fafang: AsyncParsableCommand {
         commandName: "fafang",
         abstract: "Tell households and village committees what they are paid, and when (发放).",
         version: fafangVersion,
-        subcommands: [CheckCommand.self, PlanCommand.self, ImportGoalsCommand.self, LedgerCommand.self, StatusCommand.self, DeliveriesCommand.self, OutboxCommand.self, BatchesCommand.self, PreviewCommand.self, RunCommand.self, SendTestCommand.self, PasswdCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self]
+        subcommands: [CheckCommand.self, PlanCommand.self, ImportGoalsCommand.self, LedgerCommand.self, StatusCommand.self, DeliveriesCommand.self, OutboxCommand.self, BatchesCommand.self, PreviewCommand.self, RunCommand.self, SendTestCommand.self, PasswdCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, ExportCommand.self]
     )
 }
