@@ -7,11 +7,16 @@ import Synchronization
 /// and in tests.
 public final class DaemonClock: InstantClock {
     private let origin: Date
-    private let startedAt: Date
+    /// When the clock was made, on the monotonic clock: a virtual clock advances by the time
+    /// that really passed, so that the wall clock stepped by NTP (or by hand) does not move it.
+    private let startedAt: ContinuousClock.Instant
+    /// Whether this is the real clock (no virtual start, rate 1): then `now` is the wall clock,
+    /// stepped or not, since the dates people read are the wall's.
+    public let isReal: Bool
     /// Virtual seconds per real second.
     public let rate: Double
     /// Seconds added to follow a reference clock (the shared database's `now()`): zero unless
-    /// `follow(reference:sentAt:answeredAt:)` set it.
+    /// `follow(reference:sentAt:answeredAt:)` set it; and steps simulated by `step(by:)`.
     private let offset = Mutex<TimeInterval>(0)
 
     /// Real time.
@@ -19,16 +24,25 @@ public final class DaemonClock: InstantClock {
 
     /// From `start` (now if nil), advancing `rate` virtual seconds per real second.
     public init(start: Date?, rate: Double) {
-        let real = Date()
-        origin = start ?? real
-        startedAt = real
+        origin = start ?? Date()
+        startedAt = .now
         self.rate = max(rate, 1e-6)
+        isReal = start == nil && rate == 1
     }
 
-    public var now: Date { origin.addingTimeInterval(Date().timeIntervalSince(startedAt) * rate + offset.withLock { $0 }) }
+    public var now: Date {
+        let offset = offset.withLock { $0 }
+        if isReal { return Date().addingTimeInterval(offset) }
+        let elapsed = startedAt.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return origin.addingTimeInterval(seconds * rate + offset)
+    }
 
-    /// Whether this is the real clock (no virtual start, rate 1): only that one follows a reference.
-    public var isReal: Bool { rate == 1 && abs(origin.timeIntervalSince(startedAt)) < 0.001 }
+    /// Moves this clock by `seconds` at once, as NTP stepping the wall clock moves the real one:
+    /// for tests of what the daemon does when its time jumps.
+    public func step(by seconds: TimeInterval) {
+        offset.withLock { $0 += seconds }
+    }
 
     /// How far this clock is from the reference it follows, in seconds.
     public var offsetSeconds: TimeInterval { offset.withLock { $0 } }

@@ -92,7 +92,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                 group.addTask {
                     while let next = await feed.next() {
                         await self.process(next.messages, runtime: next.runtime, into: round)
-                        round.finished(next.messages.count)
+                        round.finished(next.messages.map(\.id))
                         bell.signal()
                     }
                 }
@@ -102,6 +102,11 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             var outstanding = 0
             var unwritten: [Completion] = []
             var unwrittenFinished = 0
+            // The ids of the claimed messages not yet written. A claim that hands one of them
+            // back (its lease ran out while it was being sent: a lease shorter than the send, or
+            // the clock stepped forward) does not send it twice: the send in flight finishes it.
+            var unwrittenIDs: Set<Int64> = []
+            var finishedIDs: [Int64] = []
             var exhausted = false
             // A transaction per finished send would rewrite the same pages again and again: write
             // once half the senders' worth is done, or everything outstanding is.
@@ -109,13 +114,16 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             while true {
                 let done = round.take()
                 unwritten += done.completions
-                unwrittenFinished += done.finished
+                unwrittenFinished += done.finished.count
+                finishedIDs += done.finished
                 var wrote = false
                 if unwrittenFinished > 0, unwrittenFinished == outstanding || unwritten.count >= writeAtLeast {
                     if !unwritten.isEmpty { await flush(unwritten, runtime: runtime()) }
                     outstanding -= unwrittenFinished
+                    unwrittenIDs.subtract(finishedIDs)
                     unwritten = []
                     unwrittenFinished = 0
+                    finishedIDs = []
                     wrote = true
                 }
                 let current = runtime()
@@ -129,6 +137,14 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                         var messages = try await store.claim(limit: batch - inFlight, owner: owner, now: now,
                                                              lease: current.settings.leaseSeconds)
                         messages += try await claimProbes(current, now: now)
+                        let again = messages.filter { unwrittenIDs.contains($0.id) }
+                        if !again.isEmpty {
+                            logger.warning("claimed again while still being sent: not sent twice (its lease ran out early; did the clock jump?)",
+                                           metadata: ["outbox.ids": "\(again.map(\.id).sorted().prefix(20).map(String.init).joined(separator: ","))",
+                                                      "outbox.count": "\(again.count)"])
+                            messages.removeAll { unwrittenIDs.contains($0.id) }
+                        }
+                        unwrittenIDs.formUnion(messages.map(\.id))
                         claimsLeft -= 1
                         claimed = messages.count
                         claimedTotal += claimed
@@ -532,17 +548,17 @@ struct Dispatch: Sendable {
 
 /// Completions gathered from the concurrent sends until the writer takes them.
 final class Round: Sendable {
-    private let state = Mutex<(completions: [Completion], finished: Int)>(([], 0))
+    private let state = Mutex<(completions: [Completion], finished: [Int64])>(([], []))
 
     func add(_ completion: Completion) { state.withLock { $0.completions.append(completion) } }
 
-    /// A claimed group of `count` messages is done (its completions added).
-    func finished(_ count: Int) { state.withLock { $0.finished += count } }
+    /// A claimed group of messages (these ids) is done (its completions added).
+    func finished(_ ids: [Int64]) { state.withLock { $0.finished += ids } }
 
-    /// What was added, and how many claimed messages finished, since the last take.
-    func take() -> (completions: [Completion], finished: Int) {
+    /// What was added, and which claimed messages finished, since the last take.
+    func take() -> (completions: [Completion], finished: [Int64]) {
         state.withLock { state in
-            defer { state = ([], 0) }
+            defer { state = ([], []) }
             return state
         }
     }
