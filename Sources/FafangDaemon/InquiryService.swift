@@ -15,7 +15,7 @@ public actor InquiryService {
     public struct Inbound: Sendable, Hashable {
         public var intake: InquiryIntake
         public var providerID: String
-        /// As the provider sent it (`+8613812345678`, `13812345678`…).
+        /// As the provider sent it: the 11 digits of a mainland mobile, with or without `+86`.
         public var sender: String
         public var text: String
 

@@ -21,9 +21,10 @@ public enum SQLiteBackup {
         /// The newest migration the file's schema is at.
         public var schema: String
 
+        /// What the file holds (without its path).
         public var summary: String {
             let outbox = rows["outbox"] ?? 0, ledger = rows["ledger"] ?? 0, attempts = rows["delivery_attempt"] ?? 0
-            return "\(path): \(bytes) bytes, schema \"\(schema)\", integrity_check ok; \(rows.count) tables, "
+            return "\(bytes) bytes, schema \"\(schema)\", integrity_check ok; \(rows.count) tables, "
                 + "\(ledger) ledger rows, \(outbox) messages, \(attempts) attempts"
         }
     }

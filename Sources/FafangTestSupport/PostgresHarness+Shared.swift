@@ -36,14 +36,10 @@ extension PostgresHarness {
             return counter
         }
         let name = "\(prefix)_\(number)"
-        try await Self.offThePool { try self.createDatabase(name) }
+        try await offThePool { try self.createDatabase(name) }
         return name
     }
 
-    /// Runs blocking work on a thread of its own (`FafangTestSupport.offThePool`).
-    public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await FafangTestSupport.offThePool(work)
-    }
 
     /// Stops the process's cluster (at exit).
     static func stopShared() {

@@ -55,7 +55,7 @@ struct BackupCommand: ParsableCommand {
         let started = ContinuousClock.now
         do {
             let report = try SQLiteBackup.backup(from: source, to: destination)
-            print("backup: \(report.summary) (\(started.duration(to: .now).formatted(.units(allowed: [.seconds, .milliseconds]))))")
+            print("backup: \(report.path): \(report.summary) (\(started.duration(to: .now).formatted(.units(allowed: [.seconds, .milliseconds]))))")
             if let keep {
                 for removed in try SQLiteBackup.prune(settings.backupDirectory, keep: keep) { print("backup: removed \(removed) (--keep \(keep))") }
             }
@@ -103,7 +103,7 @@ struct RestoreCommand: ParsableCommand {
         }
         do {
             let restored = try withExtendedLifetime(lock) { try SQLiteBackup.restore(file, into: settings.stateDirectory, now: Date()) }
-            print("restore: \(file) checked: \(restored.report.summary.replacingOccurrences(of: restored.report.path + ": ", with: ""))")
+            print("restore: \(file) checked: \(restored.report.summary)")
             print("restore: \(restored.report.path) is now that backup" + (restored.kept.map { "; the database it replaced is kept as \($0)" } ?? ""))
         } catch {
             StandardError.print("restore: \(error)")

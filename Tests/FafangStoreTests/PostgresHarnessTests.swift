@@ -7,7 +7,7 @@ import Testing
 @Suite("PostgreSQL harness")
 struct PostgresHarnessTests {
     @Test func aPrivateClusterStartsOnLoopbackAndStops() async throws {
-        let (identity, version, port, root, removed) = try await PostgresHarness.offThePool { () throws -> (String, String, Int, String, Bool) in
+        let (identity, version, port, root, removed) = try await offThePool { () throws -> (String, String, Int, String, Bool) in
             let harness = try PostgresHarness()
             try harness.createDatabase("harness_check")
             let identity = try harness.psql("SELECT current_user || ' ' || inet_server_addr() || ' ' || current_setting('port')", database: "harness_check")
