@@ -62,6 +62,7 @@ test:
 	scripts/check-deb.sh $(DEB_DIR)
 	.build/debug/fafang-bench crash --messages 3000 --kills 6 --max-run-milliseconds 600 --fafang $(BIN)
 	.build/debug/fafang-bench backup --messages 10000 --fafang $(BIN)
+	.build/debug/fafang-bench diskfull --messages 10000 --fafang $(BIN)
 	.build/debug/fafang-bench crash --store postgresql --daemons 3 --messages 20000 --kills 20 --fafang $(BIN)
 	$(MAKE) browser-test
 	FAFANG=$(CURDIR)/$(BIN) $(PYTHON) Tests/export/check_export.py

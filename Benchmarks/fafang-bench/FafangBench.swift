@@ -9,5 +9,5 @@ struct FafangBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fafang-bench",
         abstract: "Benchmarks for Fafang's delivery path.",
-        subcommands: [HTTPBench.self, CrashTest.self, EndToEndBench.self, IdleBench.self, StoreBench.self, ScaleBench.self, ConsoleBench.self, OutboxBench.self, BackupTest.self])
+        subcommands: [HTTPBench.self, CrashTest.self, EndToEndBench.self, IdleBench.self, StoreBench.self, ScaleBench.self, ConsoleBench.self, OutboxBench.self, BackupTest.self, DiskFullTest.self])
 }

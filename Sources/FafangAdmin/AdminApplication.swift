@@ -25,10 +25,14 @@ public struct AdminDependencies: Sendable {
     public var summary: LedgerSummary
     /// Answers households' inbound SMS (`/inquiries/*`); nil: those routes are not served.
     public var inquiries: InquiryService?
+    /// The daemon's: told of writes that fail for lack of space (answered 503), read by `/metrics`.
+    public var storeHealth: StoreHealth
 
     public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, token: AdminToken, clock: DaemonClock,
-                console: ConsoleDependencies? = nil, summary: LedgerSummary? = nil, inquiries: InquiryService? = nil) {
+                console: ConsoleDependencies? = nil, summary: LedgerSummary? = nil, inquiries: InquiryService? = nil,
+                storeHealth: StoreHealth? = nil) {
         self.inquiries = inquiries
+        self.storeHealth = storeHealth ?? StoreHealth()
         self.store = store
         self.runtime = runtime
         self.metrics = metrics
@@ -56,7 +60,8 @@ public struct AdminDependencies: Sendable {
 ///
 /// A request body over `settings.maxBodyBytes` (the console's upload: `[console]
 /// max_upload_bytes`) is refused with 413, a wrong or missing token with 401, an unknown path
-/// with 404.
+/// with 404. A request whose write failed for lack of space is answered 503 with Retry-After
+/// (`StoreSpaceMiddleware`).
 public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDependencies, logger: Logger) -> Router<AdminRequestContext> {
     let router = Router(context: AdminRequestContext.self)
     let console = dependencies.console.flatMap { console -> Console? in
@@ -69,12 +74,13 @@ public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDepende
     }
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: StoreSpaceMiddleware(health: dependencies.storeHealth))
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes,
                                                routeLimits: console.map { [Console.uploadPath: $0.maxUploadBytes] } ?? [:]))
     console?.add(to: router)
 
     StatusController(store: dependencies.store, runtime: dependencies.runtime, metrics: dependencies.metrics,
-                     clock: dependencies.clock).add(to: router)
+                     clock: dependencies.clock, storeHealth: dependencies.storeHealth).add(to: router)
 
     // The stylesheet of the console and of the public pages (served with or without operators).
     router.get(RouterPath(ConsoleStyle.path)) { _, _ in ConsoleStyle.response }
@@ -92,7 +98,7 @@ public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDepende
     }
 
     let api = router.group("v1").add(middleware: AdminAuthMiddleware(token: dependencies.token))
-    let ledger = LedgerService(store: dependencies.store, logger: logger)
+    let ledger = LedgerService(store: dependencies.store, logger: logger, storeHealth: dependencies.storeHealth)
     LedgerController(service: ledger, runtime: dependencies.runtime, clock: dependencies.clock,
                      maxBodyBytes: settings.maxBodyBytes).add(to: api)
     return router

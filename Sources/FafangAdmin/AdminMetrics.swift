@@ -17,6 +17,9 @@ import Synchronization
 ///   made (no template, no gateway): they go out once the configuration is fixed and reloaded.
 /// - `fafang_projects_behind{grade}` — gauge, projects slightly_behind / behind their current
 ///   cumulative target, refreshed on each scrape.
+/// - `fafang_store_out_of_space` — gauge, 1 while the database cannot be written for lack of
+///   space (`StoreHealth`: nothing is claimed, receipts are answered 503), else 0.
+/// - `fafang_store_results_held` — gauge, results of sends kept in memory meanwhile.
 ///
 /// Labels are channels, gateway names, states and grades: never a recipient.
 public final class AdminMetrics: DeliveryMetrics {
@@ -37,6 +40,7 @@ public final class AdminMetrics: DeliveryMetrics {
         // Both gauges show every label value from the first scrape on, zero until counted.
         for state in MessageState.allCases { outboxDepth(state).set(to: 0) }
         for grade in Self.behindGrades { projectsBehind(grade).set(to: 0) }
+        setStoreSpace(outOfSpace: false, heldResults: 0)
     }
 
     static let behindGrades: [ProgressGrade] = [.slightlyBehind, .behind]
@@ -66,6 +70,16 @@ public final class AdminMetrics: DeliveryMetrics {
     static func gatewayPausedName() -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "fafang", metricName: "gateway_paused", unitName: "",
                              helpText: "1 while the gateway or endpoint is paused (failing, or by an operator), else 0.")
+    }
+
+    static func storeOutOfSpaceName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "store_out_of_space", unitName: "",
+                             helpText: "1 while the database cannot be written for lack of space: nothing is claimed, receipts are answered 503.")
+    }
+
+    static func storeHeldName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "store_results_held", unitName: "",
+                             helpText: "Results of sends kept in memory because the database had no space to record them.")
     }
 
     static func unroutedName() -> MetricNameDescriptor {
@@ -124,6 +138,12 @@ public final class AdminMetrics: DeliveryMetrics {
         for gateway in health {
             registry.makeGauge(descriptor: Self.gatewayPausedName(), labels: [("gateway", gateway.name)]).set(to: gateway.isPaused ? 1 : 0)
         }
+    }
+
+    /// Sets `fafang_store_out_of_space` and `fafang_store_results_held`.
+    public func setStoreSpace(outOfSpace: Bool, heldResults: Int) {
+        registry.makeGauge(descriptor: Self.storeOutOfSpaceName(), labels: []).set(to: outOfSpace ? 1 : 0)
+        registry.makeGauge(descriptor: Self.storeHeldName(), labels: []).set(to: Double(heldResults))
     }
 
     /// Sets `fafang_unrouted_events`.

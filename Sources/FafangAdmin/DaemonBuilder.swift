@@ -70,9 +70,10 @@ public struct DaemonBuilder: Sendable {
         let admin = buildAdminApplication(
             settings: settings,
             dependencies: AdminDependencies(store: daemon.store, runtime: daemon.runtime, metrics: metrics, token: token, clock: daemon.clock,
-                                            console: ConsoleDependencies(ledger: LedgerService(store: daemon.store, logger: adminLogger),
+                                            console: ConsoleDependencies(ledger: LedgerService(store: daemon.store, logger: adminLogger,
+                                                                                               storeHealth: daemon.storeHealth),
                                                                          hooks: ConsoleHooks(daemon: daemon)),
-                                            summary: summary, inquiries: inquiries),
+                                            summary: summary, inquiries: inquiries, storeHealth: daemon.storeHealth),
             logger: adminLogger,
             onListening: { address in
                 await onListening(address)

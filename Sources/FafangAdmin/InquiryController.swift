@@ -27,17 +27,17 @@ public struct InquiryController: Sendable {
     struct TencentReply: Encodable { var result: Int; var errmsg: String }
 
     public func add<Context: RequestContext>(to group: RouterGroup<Context>) {
-        group.get("kannel") { request, context in await self.kannel(request, logger: context.logger) }
-        group.post("kannel") { request, context in await self.kannel(request, logger: context.logger) }
+        group.get("kannel") { request, context in try await self.kannel(request, logger: context.logger) }
+        group.post("kannel") { request, context in try await self.kannel(request, logger: context.logger) }
         group.post("aliyun") { request, context in
-            await self.push(request, logger: context.logger, parse: InquiryPushes.aliyun, reply: { AliyunReply(code: $0, msg: $1) }, received: "接收成功")
+            try await self.push(request, logger: context.logger, parse: InquiryPushes.aliyun, reply: { AliyunReply(code: $0, msg: $1) }, received: "接收成功")
         }
         group.post("tencent") { request, context in
-            await self.push(request, logger: context.logger, parse: InquiryPushes.tencent, reply: { TencentReply(result: $0, errmsg: $1) }, received: "OK")
+            try await self.push(request, logger: context.logger, parse: InquiryPushes.tencent, reply: { TencentReply(result: $0, errmsg: $1) }, received: "OK")
         }
     }
 
-    func kannel(_ request: Request, logger: Logger) async -> Response {
+    func kannel(_ request: Request, logger: Logger) async throws -> Response {
         let inbound: InquiryService.Inbound
         do {
             inbound = try InquiryPushes.kannel(query: request.uri.query ?? "")
@@ -49,12 +49,13 @@ public struct InquiryController: Sendable {
         case .taken: return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init())
         case let .refused(reason): return AdminJSON.error(.badRequest, reason)
         case .failed: return AdminJSON.error(.internalServerError, "could not record the inbound SMS")
+        case let .outOfSpace(error): throw error
         case .notConfigured: return AdminJSON.error(.notFound, InquiryService.Refusal.notConfigured.description)
         }
     }
 
     func push<Reply: Encodable>(_ request: Request, logger: Logger, parse: (Data) throws -> [InquiryService.Inbound],
-                                reply: (Int, String) -> Reply, received: String) async -> Response {
+                                reply: (Int, String) -> Reply, received: String) async throws -> Response {
         let inbound: [InquiryService.Inbound]
         do {
             inbound = try parse(try await AdminJSON.body(of: request, limit: maxBodyBytes))
@@ -69,11 +70,13 @@ public struct InquiryController: Sendable {
         case .taken: return AdminJSON.response(.ok, reply(0, received))
         case let .refused(reason): return AdminJSON.response(.badRequest, reply(1, reason))
         case .failed: return AdminJSON.response(.internalServerError, reply(1, "could not record the inbound SMS"))
+        case let .outOfSpace(error): throw error
         case .notConfigured: return AdminJSON.response(.notFound, reply(1, InquiryService.Refusal.notConfigured.description))
         }
     }
 
-    enum Taken { case taken, refused(String), failed, notConfigured }
+    /// `outOfSpace`: rethrown, for `StoreSpaceMiddleware` to answer 503.
+    enum Taken { case taken, refused(String), failed, outOfSpace(any Error), notConfigured }
 
     /// Each inbound SMS through the service; a refused one is skipped (logged) unless it is the only one.
     func take(_ inbound: [InquiryService.Inbound], logger: Logger) async -> Taken {
@@ -87,6 +90,7 @@ public struct InquiryController: Sendable {
                 logger.warning("inbound SMS refused", metadata: ["inquiry.intake": "\(one.intake.rawValue)", "reason": "\(refusal)"])
                 refusals.append(refusal.description)
             } catch {
+                if StoreSpace.isOutOfSpace(error) { return .outOfSpace(error) }
                 logger.error("inbound SMS not recorded", metadata: ["inquiry.intake": "\(one.intake.rawValue)", "error": "\(error)"])
                 return .failed
             }

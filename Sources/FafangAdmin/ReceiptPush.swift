@@ -1,3 +1,4 @@
+import FafangCore
 import Foundation
 import Hummingbird
 import Logging
@@ -9,7 +10,8 @@ protocol PushedReport: Decodable {
 
 /// What Aliyun's and Tencent's status pushes have in common: a JSON array of reports, recorded
 /// together; 413 over the size limit, 400 for a body that is not such an array, 500 (the vendor
-/// pushes again) when the store cannot be written, else the vendor's "received" reply. A report
+/// pushes again) when the store cannot be written (503 with Retry-After when for lack of space:
+/// `StoreSpaceMiddleware`), else the vendor's "received" reply. A report
 /// for an unknown message is logged and skipped: sending it again would not help.
 enum ReceiptPush {
     static func receive<Report: PushedReport, Reply: Encodable>(
@@ -33,6 +35,7 @@ enum ReceiptPush {
                 if try await recorder.record(receipt, logger: logger) != nil { known += 1 }
             }
         } catch {
+            if StoreSpace.isOutOfSpace(error) { throw error }
             logger.error("receipts not recorded", metadata: ["receipt.source": "\(source)", "error": "\(error)"])
             return AdminJSON.response(.internalServerError, reply(1, "could not record the reports"))
         }

@@ -9,7 +9,9 @@ import Logging
 /// telling nothing personal.
 ///
 /// - `/healthz`: 200 `{"status": "ok", "database": "ok", "outbox_pending": N}` when the database
-///   can be read; 503 `{"status": "unavailable", "database": "error"}` when it cannot.
+///   can be read; 200 `{"status": "degraded", "database": "out_of_space", …}` while it can be
+///   read but not written for lack of space (the daemon is alive and waits for space: restarting
+///   it would not help); 503 `{"status": "unavailable", "database": "error"}` when it cannot be read.
 /// - `/metrics`: the Prometheus text exposition of `AdminMetrics`, its outbox and project gauges
 ///   refreshed from the store and the running configuration first.
 public struct StatusController: Sendable {
@@ -17,8 +19,10 @@ public struct StatusController: Sendable {
     let runtime: LiveConfiguration<Runtime>
     let metrics: AdminMetrics
     let clock: DaemonClock
+    let storeHealth: StoreHealth
 
-    public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, clock: DaemonClock) {
+    public init(store: any Store, runtime: LiveConfiguration<Runtime>, metrics: AdminMetrics, clock: DaemonClock, storeHealth: StoreHealth) {
+        self.storeHealth = storeHealth
         self.store = store
         self.runtime = runtime
         self.metrics = metrics
@@ -43,7 +47,9 @@ public struct StatusController: Sendable {
     func health(logger: Logger) async -> Response {
         do {
             let counts = try await store.outboxCounts()
-            return AdminJSON.response(.ok, Health(status: "ok", database: "ok", outboxPending: counts[.pending] ?? 0))
+            let full = storeHealth.isOutOfSpace
+            return AdminJSON.response(.ok, Health(status: full ? "degraded" : "ok", database: full ? "out_of_space" : "ok",
+                                                  outboxPending: counts[.pending] ?? 0))
         } catch {
             logger.error("health check failed: the database cannot be read", metadata: ["error": "\(error)"])
             return AdminJSON.response(.serviceUnavailable, Health(status: "unavailable", database: "error"))
@@ -59,6 +65,7 @@ public struct StatusController: Sendable {
     /// Sets the scrape-time gauges; a store that cannot be read leaves them as they were.
     func refresh(logger: Logger) async {
         let config = runtime.current.configuration
+        metrics.setStoreSpace(outOfSpace: storeHealth.isOutOfSpace, heldResults: storeHealth.heldResults)
         do {
             metrics.setOutboxDepth(try await store.outboxCounts())
             metrics.setGatewayHealth(try await store.gatewayHealth())

@@ -22,6 +22,8 @@ public struct Daemon: Sendable {
         public var notifier: SystemdNotifier
         /// Told of every delivery attempt and outcome (the admin server's Prometheus metrics).
         public var metrics: any DeliveryMetrics
+        /// Real time between tries to write again while the store is out of space.
+        public var spaceRetryInterval: Duration = .seconds(5)
 
         public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5,
                     notifier: SystemdNotifier = SystemdNotifier(), metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
@@ -46,6 +48,9 @@ public struct Daemon: Sendable {
     public let dispatcherWake: WakeSignal
     /// Wakes the scheduler: payments were recorded (its events are emitted at once).
     public let schedulerWake: WakeSignal
+    /// Whether the store can be written: every writer of the daemon tells it of a write that
+    /// failed for lack of space; the dispatcher, systemd's STATUS and the admin server read it.
+    public let storeHealth: StoreHealth
     public let services: [any Service]
     let logger: Logger
 
@@ -80,8 +85,10 @@ public struct Daemon: Sendable {
         self.clock = clock
         let store = self.store
         let alerts = OfficeAlerts(store: store, runtime: runtime, clock: clock, logger: logger.with(label: "alerts"))
+        let storeHealth = StoreHealth(logger: logger.with(label: "store"), retryInterval: options.spaceRetryInterval, now: { clock.now })
+        self.storeHealth = storeHealth
         let dispatcher = Dispatcher(store: store, runtime: { runtime.current.dispatch }, transport: engine, logger: logger, clock: clock,
-                                    hooks: alerts.hooks, metrics: options.metrics)
+                                    hooks: alerts.hooks, metrics: options.metrics, storeHealth: storeHealth)
         self.dispatcher = dispatcher
         let enqueued = WakeSignal()
         let schedulerWake = WakeSignal()
@@ -96,9 +103,9 @@ public struct Daemon: Sendable {
             route: { events, current, ledger, now in
                 EventRouter(templates: current.templates, logger: logger).route(events, configuration: current.configuration, ledger: ledger, now: now)
             },
-            logger: logger, enqueued: enqueued, wake: schedulerWake,
+            logger: logger, enqueued: enqueued, wake: schedulerWake, storeHealth: storeHealth,
             leadership: shared.map { SchedulerLeadership(store: $0, retrySeconds: sharing.leaderRetrySeconds) })
-        let inbox = LedgerInboxService(service: LedgerService(store: store, logger: logger), runtime: runtime, clock: clock,
+        let inbox = LedgerInboxService(service: LedgerService(store: store, logger: logger, storeHealth: storeHealth), runtime: runtime, clock: clock,
                                        intervalSeconds: options.inboxSeconds, onImport: { schedulerWake.signal() })
         let notifier = options.notifier
         let reload = ReloadService(path: options.configPath, runtime: runtime, logger: logger,
@@ -113,9 +120,10 @@ public struct Daemon: Sendable {
         }
         let ready = ReadySignal()
         self.ready = ready
-        let systemd = SystemdService(notifier: notifier, logger: logger, ready: ready) {
+        let systemd = SystemdService(notifier: notifier, logger: logger, ready: ready, statusChanged: storeHealth.changed) {
             let counts = (try? await store.outboxCounts()) ?? [:]
-            var status = "pending \(counts[.pending] ?? 0), held for approval \(counts[.held] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
+            var status = storeHealth.status.map { $0 + "; " } ?? ""
+            status += "pending \(counts[.pending] ?? 0), held for approval \(counts[.held] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
             let paused = dispatcher.pausedGateways.map(\.name)
             if !paused.isEmpty { status += "; PAUSED: " + paused.joined(separator: ", ") }
             return status

@@ -12,7 +12,8 @@ import UnixSignals
 /// While messages are due it drains them (`Dispatcher.drain`: senders and the writer side by
 /// side); when nothing is due it sleeps until the next message falls due (at most
 /// `maximumIdleSeconds` of real time), or until the scheduler or the inbox wakes it. No polling
-/// while idle.
+/// while idle. While the store is out of space (`StoreHealth`) it claims nothing and tries
+/// `Store.probeSpace` every `StoreHealth.retryInterval` until the write succeeds.
 public struct DispatcherService: Service {
     let dispatcher: Dispatcher<DaemonClock>
     let clock: DaemonClock
@@ -35,6 +36,20 @@ public struct DispatcherService: Service {
                 try await dispatcher.drain(stopClaiming: { Task.isShuttingDownGracefully || Task.isCancelled })
             } catch {
                 logger.error("dispatch failed; trying again when woken", metadata: ["error": "\(error)"])
+            }
+            let health = dispatcher.storeHealth
+            if health.isOutOfSpace {
+                // Nothing is claimed until a write that needs space succeeds.
+                await cancelWhenGracefulShutdown { await wake.wait(timeout: health.retryInterval) }
+                do {
+                    try await dispatcher.store.probeSpace()
+                    health.recovered(by: "the space probe")
+                } catch {
+                    if !health.failed(error, during: "probing for space") {
+                        logger.error("the space probe failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                continue
             }
             // Real seconds until the next due message, from the daemon clock's virtual time.
             let next = (try? await dispatcher.store.nextDue()) ?? nil

@@ -39,6 +39,8 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     let random: @Sendable () -> Double
     let hooks: Hooks
     let metrics: any DeliveryMetrics
+    /// Out of space: told when a write fails for lack of it, and when held results are written.
+    public let storeHealth: StoreHealth
     private let policy: Mutex<DispatchPolicy?>
     /// Gateways' health, read from the store at the first round and written through.
     private let health = Mutex<[String: GatewayHealth]?>(nil)
@@ -46,7 +48,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     public init(store: any Store, runtime: @escaping @Sendable () -> DispatchRuntime, transport: any HTTPTransport,
                 owner: String = InstanceID.make(), logger: Logger, clock: Clock,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, hooks: Hooks = Hooks(),
-                metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
+                metrics: any DeliveryMetrics = NoDeliveryMetrics(), storeHealth: StoreHealth? = nil) {
         self.store = store
         self.runtime = runtime
         self.transport = transport
@@ -56,6 +58,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
         self.random = random
         self.hooks = hooks
         self.metrics = metrics
+        self.storeHealth = storeHealth ?? StoreHealth(logger: logger, now: { clock.now })
         self.policy = Mutex(nil)
     }
 
@@ -74,6 +77,14 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     /// (one transaction, once half of `concurrency` or everything outstanding is done) and claims
     /// more when fewer than half of `batch_size` are in flight. The network never waits for the
     /// database, nor the database for the slowest send.
+    ///
+    /// When a write fails for lack of space (`StoreHealth`), nothing of it was written: its
+    /// results are kept here, nothing more is claimed, the sends in flight finish and join them,
+    /// and the write is tried again every `StoreHealth.retryInterval` until it succeeds (each
+    /// write is fenced by the state and lease holder it started from, so a lease that ran out
+    /// meanwhile does not matter unless another daemon took the message). Then claiming
+    /// resumes. While the store is out of space for another writer, nothing is claimed and
+    /// `drain` returns once what is in flight is written.
     ///
     /// - Parameters:
     ///   - claims: at most this many claims (tests: one batch at a time).
@@ -108,6 +119,8 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             var unwrittenIDs: Set<Int64> = []
             var finishedIDs: [Int64] = []
             var exhausted = false
+            // Set while results could not be written for lack of space: when to try again.
+            var writeAgainAt: ContinuousClock.Instant?
             // A transaction per finished send would rewrite the same pages again and again: write
             // once half the senders' worth is done, or everything outstanding is.
             let writeAtLeast = max(1, first.settings.concurrency / 2)
@@ -117,19 +130,34 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                 unwrittenFinished += done.finished.count
                 finishedIDs += done.finished
                 var wrote = false
-                if unwrittenFinished > 0, unwrittenFinished == outstanding || unwritten.count >= writeAtLeast {
-                    if !unwritten.isEmpty { await flush(unwritten, runtime: runtime()) }
+                let writeDue = writeAgainAt.map { ContinuousClock.now >= $0 } ?? true
+                let writeNow = writeAgainAt == nil
+                    ? unwrittenFinished > 0 && (unwrittenFinished == outstanding || unwritten.count >= writeAtLeast)
+                    : writeDue && (!unwritten.isEmpty || unwrittenFinished > 0)
+                if writeNow {
+                    let kept = unwritten.isEmpty ? [] : await flush(unwritten, runtime: runtime())
                     outstanding -= unwrittenFinished
                     unwrittenIDs.subtract(finishedIDs)
-                    unwritten = []
+                    unwritten = kept
                     unwrittenFinished = 0
                     finishedIDs = []
+                    // Not written: theirs still, and never sent again while they wait.
+                    unwrittenIDs.formUnion(kept.map(\.before.id))
+                    if kept.isEmpty {
+                        if writeAgainAt != nil { storeHealth.recovered(by: "the results held") }
+                        writeAgainAt = nil
+                    } else {
+                        writeAgainAt = ContinuousClock.now + storeHealth.retryInterval
+                    }
+                    storeHealth.holding(kept.count)
                     wrote = true
                 }
                 let current = runtime()
                 let batch = max(1, current.settings.batchSize)
                 let inFlight = outstanding - unwrittenFinished
                 var claimed = 0
+                // Out of space (for this writer or another): claim nothing more.
+                if writeAgainAt != nil || storeHealth.isOutOfSpace { exhausted = true }
                 if !exhausted, claimsLeft > 0, inFlight <= batch / 2, !stopClaiming() {
                     do {
                         try await prepare(current)
@@ -153,12 +181,26 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
                         if messages.isEmpty { exhausted = true }
                         feed.push(Self.groups(messages, gateways: current.gateways).map { Dispatch(messages: $0, runtime: current) })
                     } catch {
-                        claimError = error
+                        if !storeHealth.failed(error, during: "claiming") { claimError = error }
                         exhausted = true
                     }
                 }
-                if outstanding == 0, exhausted || claimsLeft == 0 || stopClaiming() { break }
-                if claimed == 0, !wrote { await bell.wait() }
+                if outstanding == 0, unwritten.isEmpty, exhausted || claimsLeft == 0 || stopClaiming() { break }
+                if outstanding == 0, !unwritten.isEmpty, Task.isCancelled {
+                    // Shutdown did not wait for space: these were sent and are not recorded. Their
+                    // leases run out and they are sent again, with the same idempotency keys.
+                    logger.critical("stopping with results not recorded for lack of space: these messages will be sent again",
+                                    metadata: ["outbox.count": "\(unwritten.count)",
+                                               "outbox.ids": "\(unwritten.map(\.before.id).sorted().prefix(20).map(String.init).joined(separator: ","))"])
+                    break
+                }
+                if claimed == 0, !wrote {
+                    if let writeAgainAt {
+                        await bell.wait(timeout: max(.milliseconds(1), writeAgainAt - ContinuousClock.now))
+                    } else {
+                        await bell.wait()
+                    }
+                }
             }
             feed.finish()
         }
@@ -238,6 +280,12 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
     func process(_ claimed: [OutboxMessage], runtime current: DispatchRuntime, into round: Round) async {
         let first = claimed[0]
         let now = clock.now
+        if storeHealth.isOutOfSpace {
+            // Claimed and not yet sent: not sent now, whose result could not be recorded either.
+            // Handed back due at once, written with the results held.
+            for message in claimed { round.add(hold(message, until: now, reason: "not sent: the database has no space left")) }
+            return
+        }
         guard let gateway = current.gateways[first.gateway] else {
             // Kept, not given up: a reload that brings the gateway back sends it.
             let reason = "no gateway or endpoint named \(first.gateway) in the configuration"
@@ -362,18 +410,24 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
 
     /// Writes a round's transitions in one transaction (a message that moved meanwhile, e.g. a
     /// report overtook its result, has its event applied again to what it now is), then logs,
-    /// counts, tells the office of dead messages and notes each gateway's health.
-    private func flush(_ completions: [Completion], runtime current: DispatchRuntime) async {
+    /// counts, tells the office of dead messages and notes each gateway's health. Returns what
+    /// could not be written for lack of space (nothing of it was), to be written again.
+    private func flush(_ completions: [Completion], runtime current: DispatchRuntime) async -> [Completion] {
         var pending = completions.filter { if case .persist = $0.action { true } else { false } }
         var written: [Completion] = []
+        var kept: [Completion] = []
         for _ in 0..<3 where !pending.isEmpty {
             let changes = pending.map { MessageChange(from: $0.before, to: $0.after, attempt: $0.attempt) }
             let results: [OutboxMessage?]
             do {
                 results = try await store.commit(changes)
             } catch {
-                logger.error("could not record a round's results; its messages return when their leases expire", metadata: ["error": "\(error)"])
-                return
+                if storeHealth.failed(error, during: "recording results") {
+                    kept = pending
+                } else {
+                    logger.error("could not record a round's results; its messages return when their leases expire", metadata: ["error": "\(error)"])
+                }
+                break
             }
             var again: [Completion] = []
             for (completion, moved) in zip(pending, results) {
@@ -393,11 +447,18 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
             log(completion)
             if case let .persist(.dead(reason)) = completion.action { deadMessages.append((completion.after, reason)) }
         }
-        for completion in completions {
+        // A gateway's health is noted once, when its results are first tried: not again with each
+        // retry of a write that waits for space.
+        for completion in completions where !completion.healthNoted {
             if let verdict = completion.verdict { verdicts[completion.before.gateway, default: []].append(verdict) }
         }
         for (gateway, list) in verdicts.sorted(by: { $0.key < $1.key }) { await noteHealth(gateway: gateway, verdicts: list, rules: current.settings.health) }
         for (message, reason) in deadMessages { await hooks.dead(message, reason) }
+        return kept.map { completion in
+            var held = completion
+            held.healthNoted = true
+            return held
+        }
     }
 
     /// The same event applied to the message as it now is; nil when there is nothing to write.
@@ -457,6 +518,7 @@ public final class Dispatcher<Clock: InstantClock>: Sendable {
         do {
             try await store.save(record, requeueWaitingAt: action == .resumed ? now : nil)
         } catch {
+            storeHealth.failed(error, during: "recording a gateway's health")
             logger.error("could not record a gateway's health", metadata: ["delivery.gateway": "\(gateway)", "error": "\(error)"])
         }
         switch action {
@@ -538,6 +600,8 @@ struct Completion: Sendable {
     var attempt: DeliveryAttempt?
     /// The gateway's verdict when a request was sent (for its health), nil when held.
     var verdict: DeliveryVerdict?
+    /// Its verdict was counted in its gateway's health already (a write held for lack of space).
+    var healthNoted = false
 }
 
 /// Claimed messages that go in one request, with the runtime they were claimed under.

@@ -10,16 +10,22 @@ import Logging
 public struct LedgerService: Sendable {
     public let store: any Store
     public let logger: Logger
+    /// Told when a file could not be recorded for lack of space (the daemon's; nil elsewhere).
+    public let storeHealth: StoreHealth?
 
-    public init(store: any Store, logger: Logger) {
+    public init(store: any Store, logger: Logger, storeHealth: StoreHealth? = nil) {
         self.store = store
         self.logger = logger
+        self.storeHealth = storeHealth
     }
 
     /// What importing a file came to.
     public enum ImportOutcome: Sendable {
         case recorded(LedgerWriteResult, skippedFailed: Int)
         case rejected([Diagnostic])
+        /// The store could not be written for lack of space: nothing was recorded, and nothing
+        /// is wrong with the file (the inbox keeps it and tries again).
+        case outOfSpace(String)
     }
 
     /// Records entries (already parsed) against `configuration`. Throws `LedgerRejection`.
@@ -67,13 +73,18 @@ public struct LedgerService: Sendable {
                 return Diagnostic(file: path, line: row.line, keyPath: "", message: $0.message, place: row.place)
             })
         } catch {
+            if StoreSpace.isOutOfSpace(error) {
+                storeHealth?.failed(error, during: "recording payments")
+                return .outOfSpace("\(path): not recorded, the database has no space left: \(error)")
+            }
             return .rejected([Diagnostic(file: path, line: 0, keyPath: "", message: "could not record: \(error)")])
         }
     }
 
     /// Imports every `*.csv` and `*.xlsx` (first sheet) in `directory` once: a recorded file moves to `done/`, a refused one
     /// to `rejected/` beside a `NAME.reason.txt` listing its problems. Files being written
-    /// (names starting with `.`) are left alone. Returns the names processed.
+    /// (names starting with `.`) are left alone, and so is a file the store had no space for: it
+    /// is tried again at the next look. Returns the names processed.
     @discardableResult
     public func processInbox(_ directory: String, configuration: Configuration, now: Date) async -> [String] {
         let manager = FileManager.default
@@ -95,6 +106,9 @@ public struct LedgerService: Sendable {
                 target = "rejected"
                 reason = problems.map(\.description).joined(separator: "\n") + "\n"
                 logger.warning("ledger file rejected", metadata: ["ledger.file": "\(name)", "ledger.problems": "\(problems.count)"])
+            case .outOfSpace:
+                logger.warning("ledger file kept in the inbox: no space to record it", metadata: ["ledger.file": "\(name)"])
+                continue
             }
             try? manager.createDirectory(atPath: (directory as NSString).appendingPathComponent(target), withIntermediateDirectories: true)
             try? reason?.write(toFile: (directory as NSString).appendingPathComponent("\(target)/\(name).reason.txt"), atomically: true, encoding: .utf8)

@@ -48,14 +48,17 @@ public actor SchedulerService: Service {
     let chunkSize: Int
     /// Set on a store several daemons share: tick only while leading.
     let leadership: SchedulerLeadership?
+    /// Told when a tick fails for lack of space (nothing of it was written; the next tick tries again).
+    let storeHealth: StoreHealth?
     private var memory: Memory?
     /// The runtime the unrouted events were last routed with.
     private var routedWith: UUID?
 
     public init(store: any Store, runtime: LiveConfiguration<Runtime>, clock: DaemonClock, tickSeconds: TimeInterval,
                 route: @escaping Router, logger: Logger, enqueued: WakeSignal = WakeSignal(), wake: WakeSignal = WakeSignal(),
-                chunkSize: Int = 500, leadership: SchedulerLeadership? = nil) {
+                storeHealth: StoreHealth? = nil, chunkSize: Int = 500, leadership: SchedulerLeadership? = nil) {
         self.leadership = leadership
+        self.storeHealth = storeHealth
         self.chunkSize = max(1, chunkSize)
         self.enqueued = enqueued
         self.wake = wake
@@ -184,7 +187,11 @@ public actor SchedulerService: Service {
             do {
                 try await tick()
             } catch {
-                logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
+                if storeHealth?.failed(error, during: "scheduling") == true {
+                    logger.warning("scheduler tick not recorded: no space; the next tick tries again")
+                } else {
+                    logger.error("scheduler tick failed", metadata: ["error": "\(error)"])
+                }
             }
             let real = max(0.001, tickSeconds / clock.rate)
             await cancelWhenGracefulShutdown { await self.wake.wait(timeout: .milliseconds(max(1, Int(real * 1000)))) }

@@ -9,10 +9,14 @@ public struct SystemdService: Service {
     let status: @Sendable () async -> String
     let logger: Logger
     let ready: ReadySignal
+    let statusChanged: WakeSignal?
 
-    /// - Parameter ready: READY=1 goes once it opens (everything that must listen does).
-    public init(notifier: SystemdNotifier, logger: Logger, ready: ReadySignal = ReadySignal.opened(),
+    /// - Parameters:
+    ///   - ready: READY=1 goes once it opens (everything that must listen does).
+    ///   - statusChanged: when signalled, STATUS is sent again at once (the store ran out of space).
+    public init(notifier: SystemdNotifier, logger: Logger, ready: ReadySignal = ReadySignal.opened(), statusChanged: WakeSignal? = nil,
                 status: @escaping @Sendable () async -> String) {
+        self.statusChanged = statusChanged
         self.notifier = notifier
         self.logger = logger
         self.ready = ready
@@ -36,7 +40,11 @@ public struct SystemdService: Service {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 if notifier.watchdogInterval != nil { notifier.watchdog() }
                 notifier.status(await status())
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                if let statusChanged {
+                    await cancelWhenGracefulShutdown { await statusChanged.wait(timeout: interval) }
+                } else {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                }
             }
         } onGracefulShutdown: {
             notifier.stopping()

@@ -145,5 +145,11 @@ public enum PostgresSchema {
             """,
             "CREATE INDEX inquiry_replied ON inquiry (phone, received_at) WHERE outcome = 'replied'",
         ]),
+        PostgresMigrator.Migration(version: 6, name: "space probe", statements: [
+            // Written and emptied again by `probeSpace` while the disk is full: never holds a
+            // row. Stored as it is (no compression), so 64 KiB written are 64 KiB on disk.
+            "CREATE TABLE space_probe (id bigserial PRIMARY KEY, filler bytea NOT NULL)",
+            "ALTER TABLE space_probe ALTER COLUMN filler SET STORAGE EXTERNAL",
+        ]),
     ]
 }

@@ -142,6 +142,13 @@ public struct SQLiteStore: Store {
             }
         }
         migrator.registerMigration("v6: inquiries", migrate: inquiryMigration)
+        migrator.registerMigration("v7: space probe") { db in
+            // Written and emptied again by `probeSpace` while the disk is full: never holds a row.
+            try db.create(table: "space_probe") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("filler", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -61,6 +61,12 @@ public enum StoreContract {
     public static var cases: [Case] { outboxCases + approvalCases + inquiryCases }
 
     static let outboxCases: [Case] = [
+        Case(name: "the space probe succeeds again and again and leaves the outbox as it was") { store in
+            try await store.enqueue(EnqueueBatch(events: [event()], items: [item("K1")]), now: t0)
+            for _ in 0..<3 { try await store.probeSpace() }
+            try expect(try await store.outboxCounts() == [.pending: 1], "the outbox is as it was")
+            try expect(try await store.claim(limit: 5, owner: "a", now: t0, lease: 60).map(\.idempotencyKey) == ["K1"], "and claims as before")
+        },
         Case(name: "the ledger is idempotent on the bank reference") { store in
             let first = try await store.recordLedger([entry("B1", 100), entry("B2", 50)], source: "cli", now: t0) { _, _ in nil }
             try expect(first.inserted.count == 2, "first batch inserted \(first.inserted.count)")

@@ -72,6 +72,9 @@ struct LedgerCommand: AsyncParsableCommand {
                 for problem in problems { StandardError.print(problem.description) }
                 StandardError.print("\(file): refused, nothing recorded (\(problems.count) problem(s))")
                 throw ExitCode(1)
+            case let .outOfSpace(reason):
+                StandardError.print(reason)
+                throw ExitCode(1)
             }
         }
     }

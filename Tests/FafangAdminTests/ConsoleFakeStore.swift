@@ -123,4 +123,5 @@ final class ConsoleFakeStore: Store {
     func timeline() async throws -> OutboxTimeline { try await database.timeline() }
     func gatewayHealth() async throws -> [GatewayHealth] { try await database.gatewayHealth() }
     func save(_ health: GatewayHealth, requeueWaitingAt now: Date?) async throws { try await database.save(health, requeueWaitingAt: now) }
+    func probeSpace() async throws { try await database.probeSpace() }
 }

@@ -20,7 +20,7 @@ struct SQLiteReadingTests {
         let path = folder + "/old.sqlite"
         try SQLiteStore.migrator.migrate(DatabaseQueue(path: path), upTo: "v3: lifecycle, unrouted events, gateway health")
         let error = #expect(throws: StoreError.self) { try SQLiteStore.openForReading(path: path) }
-        #expect(error?.message.contains("older than \"v6: inquiries\" (it is at \"v3: lifecycle, unrouted events, gateway health\")") == true,
+        #expect(error?.message.contains("older than \"v7: space probe\" (it is at \"v3: lifecycle, unrouted events, gateway health\")") == true,
                 "\(String(describing: error))")
     }
 

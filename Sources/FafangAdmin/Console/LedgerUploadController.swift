@@ -56,6 +56,8 @@ struct LedgerUploadController: Sendable {
             await parts.auditor.record(actor: session.account, action: "ledger_rejected", subject: subject, detail: "\(problems.count) 处问题，整份未录入",
                                  logger: logger)
             return page(.refused(file: name, problems: problems), .unprocessableContent)
+        case .outOfSpace:
+            return page(.invalid("服务器磁盘已满，\(name) 未录入（文件本身没有问题）。请信息员腾出磁盘空间后重新上传。"), .serviceUnavailable)
         }
     }
 

@@ -137,6 +137,13 @@ public protocol Store: Sendable {
     /// Writes a gateway's health; with `requeueWaiting`, in the same transaction its pending
     /// messages waiting out a retry delay become due at `now` (`MessageLifecycle.gatewayResumed`).
     func save(_ health: GatewayHealth, requeueWaitingAt now: Date?) async throws
+
+    // MARK: Space
+
+    /// Writes a scratch row of 64 KiB and removes it again, each committed: succeeds only when
+    /// the database can grow by that much, so the daemon knows space was freed after a write
+    /// failed for lack of it (`StoreSpace.isOutOfSpace`). Leaves no row behind.
+    func probeSpace() async throws
 }
 
 /// A transition for `Store.commit`: the message as the lifecycle left it, what it must still be

@@ -1,0 +1,31 @@
+import FafangCore
+import FafangDaemon
+import Foundation
+import Hummingbird
+
+/// A request whose write failed for lack of space (`StoreSpace.isOutOfSpace`) is answered 503
+/// with Retry-After, whatever route it came by: nothing of it was recorded, and the gateway,
+/// the bank's system or the operator can send it again once space is freed. The daemon's
+/// `StoreHealth` is told, so systemd's STATUS, the metrics and the dispatcher know.
+struct StoreSpaceMiddleware<Context: RequestContext>: RouterMiddleware {
+    let health: StoreHealth
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            guard health.failed(error, during: "answering \(request.method) \(request.uri.path)") else { throw error }
+            context.logger.error("request not recorded: the database has no space left", metadata: ["http.path": "\(request.uri.path)"])
+            return AdminJSON.outOfSpace(retryAfter: health.retryAfterSeconds)
+        }
+    }
+}
+
+extension AdminJSON {
+    /// 503 with Retry-After: not recorded for lack of space, to be sent again.
+    static func outOfSpace(retryAfter seconds: Int) -> Response {
+        var response = error(.serviceUnavailable, "the database has no space left: nothing was recorded; send this again later")
+        response.headers[.retryAfter] = "\(seconds)"
+        return response
+    }
+}
