@@ -191,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FafangAdminTests",
-            dependencies: ["FafangAdmin", "FafangDaemon", "FafangStore", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",
+            dependencies: ["FafangAdmin", "FafangDaemon", "FafangStore", "FafangPostgres", "FafangConfig", "FafangCore", "FafangDelivery", "FafangTestSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Prometheus", package: "swift-prometheus"),

@@ -85,7 +85,7 @@ struct DiskFullTest: AsyncParsableCommand {
 
         // Fill the filesystem: what the daemon writes next finds no space.
         let filler = state + "/filler"
-        let filled = try Self.fill(filler)
+        let filled = try fillFileSystem(with: filler)
         let atFull = reached()
         print("  filled the tmpfs with \(filled / 1024) KiB after \(atFull) messages reached the sink")
         guard await notify.wait(timeout: .seconds(60), while: alive, { $0.contains { $0.contains("STATUS=STORE FULL") } }) else {
@@ -158,30 +158,6 @@ struct DiskFullTest: AsyncParsableCommand {
         guard twice == 0 else { throw Failed(description: "\(twice) messages were sent twice") }
         guard rows.count == messages, settled == messages else { throw Failed(description: "rows lost or not recorded: \(settled) of \(rows.count) sent once, \(messages) made") }
         print("diskfull test result: ok: alive throughout, stopped and said so (STATUS, metrics, log, 503), 0 rows lost, resumed on its own, each message sent once")
-    }
-
-    /// Writes `path` until the filesystem is full; returns the bytes written.
-    static func fill(_ path: String) throws -> Int {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw Failed(description: "cannot create \(path)") }
-        defer { close(fd) }
-        let chunk = [UInt8](repeating: 0x5A, count: 64 * 1024)
-        var total = 0
-        while true {
-            let wrote = chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if wrote <= 0 {
-                guard errno == ENOSPC || wrote == 0 else { throw Failed(description: "writing \(path): errno \(errno)") }
-                break
-            }
-            total += wrote
-        }
-        // What is left is smaller than a chunk: take it too.
-        for size in [4096, 512, 1] {
-            let small = [UInt8](repeating: 0x5A, count: size)
-            while small.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 { total += size }
-        }
-        fsync(fd)
-        return total
     }
 
     static func shell(_ command: String, _ arguments: [String]) -> Int32 {

@@ -3,6 +3,7 @@ import FafangConfig
 import FafangCore
 import FafangDaemon
 import FafangDelivery
+import FafangPostgres
 import FafangStore
 import FafangTestSupport
 import Foundation
@@ -20,8 +21,74 @@ struct DiskFullTests {
 
     static let messages = 600
 
-    @Test("out of space mid-run: the daemon stays up, claims nothing more, keeps its results, answers 503 with Retry-After; once space is freed each message is recorded and sent exactly once")
-    func outOfSpaceThenFreed() async throws {
+    /// How a test takes the store's space away and gives it back.
+    struct Space: Sendable {
+        var store: @Sendable (ConfigFixture, Runtime) async throws -> any Store
+        var exhaust: @Sendable () async throws -> Void
+        var free: @Sendable () async throws -> Void
+        /// Whether a delivery report's write needs space the store no longer has (SQLite: any
+        /// page; PostgreSQL: only the attempts live on the full tablespace).
+        var receiptsNeedSpace: Bool
+        var usePostgres: String?
+    }
+
+    @Test("SQLite out of space mid-run: the daemon stays up, claims nothing more, keeps its results, answers 503 with Retry-After; once space is freed each message is recorded and sent exactly once")
+    func sqliteOutOfSpaceThenFreed() async throws {
+        let holder = Mutex<SQLiteStore?>(nil)
+        try await Self.outOfSpaceThenFreed(Space(
+            store: { _, runtime in
+                // A file in WAL mode, as `fafang run` opens it.
+                let store = try SQLiteStore.open(directory: runtime.configuration.settings.stateDirectory)
+                holder.withLock { $0 = store }
+                return store
+            },
+            // No page more than the file has: the next write that needs one fails with SQLITE_FULL.
+            exhaust: { try await holder.withLock { $0! }.execute(sql: "PRAGMA max_page_count = 1") },
+            free: { try await holder.withLock { $0! }.execute(sql: "PRAGMA max_page_count = 1073741823") },
+            receiptsNeedSpace: true))
+    }
+
+    @Test("PostgreSQL out of space mid-run (SQLSTATE 53100 from a full tablespace): the same, and it resumes on its own",
+          .enabled(if: getuid() == 0 && PostgresHarness.binaries() != nil))
+    func postgresOutOfSpaceThenFreed() async throws {
+        let harness = try await PostgresHarness.shared()
+        let database = try await harness.freshDatabase("full")
+        // The attempts and the probe on a tablespace of their own: a 2 MiB tmpfs, filled by a file.
+        let space = NSTemporaryDirectory() + "fafang-pgspace-" + UUID().uuidString.prefix(8).lowercased()
+        let location = space + "/ts"
+        let filler = space + "/filler"
+        let tablespace = "full_" + UUID().uuidString.prefix(8).lowercased().filter(\.isLetter)
+        try FileManager.default.createDirectory(atPath: space, withIntermediateDirectories: true)
+        #expect(Self.shell("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "fafang-pgspace", space]) == 0, "mount a tmpfs")
+        defer {
+            _ = Self.shell("/usr/bin/umount", ["-l", space])
+            try? FileManager.default.removeItem(atPath: space)
+        }
+        try FileManager.default.createDirectory(atPath: location, withIntermediateDirectories: true)
+        #expect(Self.shell("/bin/chown", ["postgres:postgres", location]) == 0)
+        try harness.psql("CREATE TABLESPACE \(tablespace) LOCATION '\(location)'")
+        let holder = Mutex<PostgresStore?>(nil)
+        try await Self.outOfSpaceThenFreed(Space(
+            store: { _, runtime in
+                guard case let .postgresql(settings) = runtime.configuration.settings.store else { throw InquiryTests.TimedOut(what: "[store] postgresql") }
+                let store = try await StoreOpener.openPostgres(settings, logger: CapturedLog().logger("store"))
+                for table in ["delivery_attempt", "space_probe"] {
+                    try harness.psql("ALTER TABLE \(table) SET TABLESPACE \(tablespace)", database: database)
+                }
+                holder.withLock { $0 = store }
+                return store
+            },
+            exhaust: { try fillFileSystem(with: filler) },
+            free: { try FileManager.default.removeItem(atPath: filler) },
+            receiptsNeedSpace: false, usePostgres: harness.url(database: database)))
+        holder.withLock { $0 }?.close()
+        for table in ["delivery_attempt", "space_probe"] {
+            try harness.psql("ALTER TABLE \(table) SET TABLESPACE pg_default", database: database)
+        }
+        try harness.psql("DROP TABLESPACE \(tablespace)")
+    }
+
+    static func outOfSpaceThenFreed(_ space: Space) async throws {
         let received = Mutex<[String: Int]>([:])
         let sink = try LoopbackServer(recordingRequests: false) { request in
             let key = request.header("webhook-id") ?? request.header("idempotency-key") ?? "\(request.path)|\(request.bodyText)"
@@ -48,11 +115,12 @@ struct DiskFullTests {
 
             """
         fixture.files["secrets/admin-token"] = AdminTestRig.token + "\n"
+        if let url = space.usePostgres { fixture.usePostgres(url: url) }
         let root = try fixture.write()
         defer { fixture.remove() }
-        let runtime = try #require(Runtime.load(path: root).runtime)
-        // A file in WAL mode, as `fafang run` opens it.
-        let store = try SQLiteStore.open(directory: root + "/state")
+        let load = Runtime.load(path: root)
+        let runtime = try #require(load.runtime, "\(load.diagnostics)")
+        let store = try await space.store(fixture, runtime)
         let clock = AdminTestRig.clock
         let now = clock.now
         let items = (0..<Self.messages).map { index in
@@ -75,16 +143,15 @@ struct DiskFullTests {
         }
         try await withRunningGroup(assembled.serviceGroup(handlingSignals: false), addresses: addresses, continuation: continuation) { base in
             try await InquiryTests.eventually("the daemon to send 60 messages") { sent(0..<Self.messages).count >= 60 }
-            // No page more than the file has: the next write that needs one fails with SQLITE_FULL.
-            try await store.execute(sql: "PRAGMA max_page_count = 1")
+            try await space.exhaust()
             try await InquiryTests.eventually("the store to be found out of space") { health.isOutOfSpace }
             #expect(health.status?.hasPrefix("STORE FULL since ") == true, "\(health.status ?? "nil")")
 
-            // It stopped: across five more failed tries (probes or held results, 100 ms apart)
+            // It stopped: across ten more failed tries (probes or held results, 100 ms apart)
             // the sink received nothing more, and far from everything was sent.
             try await InquiryTests.eventually("three more failed writes") { (health.outage?.failures ?? 0) >= 3 }
             let stoppedAt = sent(0..<Self.messages).count
-            try await InquiryTests.eventually("five more failed writes") { (health.outage?.failures ?? 0) >= 8 }
+            try await InquiryTests.eventually("ten more failed writes") { (health.outage?.failures ?? 0) >= 13 }
             #expect(sent(0..<Self.messages).count == stoppedAt, "sent while out of space")
             #expect(stoppedAt < Self.messages, "everything went out before the store was full: nothing was tested")
 
@@ -107,8 +174,10 @@ struct DiskFullTests {
                 #expect(answer.status == 200, "\(answer.status) \(answer.bodyText)")
                 receiptsTaken += 1
             }
-            let refusal = try #require(refused, "every receipt was recorded (\(receiptsTaken)): none met the full store")
-            #expect(refusal.headers.contains { $0.name.lowercased() == "retry-after" && $0.value == "60" }, "\(refusal.headers)")
+            if space.receiptsNeedSpace {
+                let refusal = try #require(refused, "every receipt was recorded (\(receiptsTaken)): none met the full store")
+                #expect(refusal.headers.contains { $0.name.lowercased() == "retry-after" && $0.value == "60" }, "\(refusal.headers)")
+            }
             #expect(health.isOutOfSpace)
 
             // Nothing lost: every message is in the outbox, none given up.
@@ -117,7 +186,7 @@ struct DiskFullTests {
             #expect(whileFull.values.reduce(0, +) >= Self.messages, "\(whileFull)")
 
             // Space freed: the held results are written, claiming resumes, everything is sent.
-            try await store.execute(sql: "PRAGMA max_page_count = 1073741823")
+            try await space.free()
             try await InquiryTests.eventually("the store to be written again") { !health.isOutOfSpace }
             try await InquiryTests.eventually("every message to be sent") {
                 let counts = try await store.outboxCounts()
@@ -154,5 +223,14 @@ struct DiskFullTests {
         try await store.probeSpace()
         let reader = try SQLiteStore.openForReading(path: directory + "/" + SQLiteStore.fileName)
         #expect(try await reader.rows(of: "space_probe", columns: ["id"], key: ["id"], after: nil, limit: 10).isEmpty)
+    }
+
+    static func shell(_ program: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        do { try process.run() } catch { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
