@@ -39,6 +39,10 @@ public final class KannelHarness {
     private var moURL: String?
     /// fakesmsc's standard input, in interactive mode: each line written is one inbound SMS.
     private var moInput: FileHandle?
+    /// smsbox's `http-request-retry` and `http-queue-delay` (`Config/kannel/fafang-smsbox.conf`):
+    /// how often and how many seconds apart smsbox calls a dlr-url or post-url again when it does
+    /// not answer 200 or 202; nil: Kannel's default, never.
+    private var retries: (count: Int, delaySeconds: Int)?
 
     public init() throws {
         directory = NSTemporaryDirectory() + "fafang-kannel-" + UUID().uuidString
@@ -50,11 +54,14 @@ public final class KannelHarness {
     public var sendsmsURL: String { "http://127.0.0.1:\(sendsmsPort)/cgi-bin/sendsms" }
 
     /// Starts the three processes and waits until the fake SMSC is online in bearerbox.
-    /// - Parameter moURL: the `post-url` of an sms-service taking every inbound SMS (its query
-    ///   as in `Config/kannel/fafang-mo.conf`); fakesmsc then runs interactively, and
-    ///   `sendMO` makes it send one.
-    public func start(timeout: TimeInterval = 20, moURL: String? = nil) throws {
+    /// - Parameters:
+    ///   - moURL: the `post-url` of an sms-service taking every inbound SMS (its query as in
+    ///     `Config/kannel/fafang-mo.conf`); fakesmsc then runs interactively, and `sendMO` makes
+    ///     it send one.
+    ///   - retries: smsbox's `http-request-retry` and `http-queue-delay`; nil: none.
+    public func start(timeout: TimeInterval = 20, moURL: String? = nil, retries: (count: Int, delaySeconds: Int)? = nil) throws {
         self.moURL = moURL
+        self.retries = retries
         let config = directory + "/kannel.conf"
         try configuration.write(toFile: config, atomically: true, encoding: .utf8)
         try launch(KannelHarness.bearerbox, [config], log: "bearerbox.out")
@@ -156,6 +163,7 @@ public final class KannelHarness {
         sendsms-interface = 127.0.0.1
         log-file = "\(directory)/smsbox.log"
         log-level = 1
+        \(retries.map { "http-request-retry = \($0.count)\nhttp-queue-delay = \($0.delaySeconds)" } ?? "")
 
         group = sendsms-user
         username = \(username)
