@@ -60,7 +60,7 @@ struct BackupTest: AsyncParsableCommand {
         // Everything committed before the backup begins.
         let before = try await Self.rows(database)
         let sentBefore = received.load(ordering: .relaxed)
-        let backup = try Self.command(binary, ["backup", "--config", root])
+        let backup = try runProgram(binary, ["backup", "--config", root])
         let sentAfter = received.load(ordering: .relaxed)
         guard backup.status == 0 else { throw Failed(description: "fafang backup failed: \(backup.output)") }
         print("  \(backup.output.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -75,7 +75,7 @@ struct BackupTest: AsyncParsableCommand {
             throw Failed(description: "nothing was sent while the backup ran: was the daemon blocked?")
         }
 
-        let refused = try Self.command(binary, ["restore", "--config", root, written])
+        let refused = try runProgram(binary, ["restore", "--config", root, written])
         print("  restore while the daemon runs: exit \(refused.status): \(refused.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         guard refused.status != 0, refused.output.contains("fafang.lock is held") else { throw Failed(description: "restore was not refused while the daemon ran") }
 
@@ -83,7 +83,7 @@ struct BackupTest: AsyncParsableCommand {
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
         daemonRunning = false
-        let restored = try Self.command(binary, ["restore", "--config", root, written])
+        let restored = try runProgram(binary, ["restore", "--config", root, written])
         print("  \(restored.output.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "\n  "))")
         guard restored.status == 0 else { throw Failed(description: "fafang restore failed") }
         let back = try await Self.rows(database)
@@ -103,7 +103,7 @@ struct BackupTest: AsyncParsableCommand {
         try FileManager.default.copyItem(atPath: written, toPath: damaged)
         try overwriteMiddlePages(of: damaged)
         let damagedBytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
-        let start = try Self.command(binary, ["run", "--config", damagedRoot, "--log-level", "error"])
+        let start = try runProgram(binary, ["run", "--config", damagedRoot, "--log-level", "error"])
         print("  fafang run on a damaged store: exit \(start.status): \(start.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         guard start.status != 0, start.output.contains("is damaged"), start.output.contains("fafang restore " + newest) else {
             throw Failed(description: "the damaged store was not refused with the newest backup named")
@@ -155,17 +155,4 @@ struct BackupTest: AsyncParsableCommand {
         return process
     }
 
-    /// Runs fafang to its end; its status and what it printed (stdout and stderr together).
-    static func command(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 }

@@ -4,7 +4,8 @@ import Foundation
 enum BenchFiles {
     /// The start of a fafang.toml: a test township, state and registers under the file's folder,
     /// SMS without quiet hours; `rest` follows ([dispatch], gateways, endpoints…).
-    static func settings(templates: String, smsGateway: String? = nil, rest: String) -> String {
+    /// - Parameter paths: more lines of `[paths]`.
+    static func settings(templates: String, smsGateway: String? = nil, paths: String = "", rest: String) -> String {
         """
         [township]
         name = "测试乡人民政府"
@@ -15,6 +16,7 @@ enum BenchFiles {
         templates_directory = "\(templates)"
         projects_directory = "projects"
         villages_register = "villages.csv"
+        \(paths)
 
         [sms]
         signature = "测试乡财政所"

@@ -177,9 +177,10 @@ enum CrashConfig {
         }
     }
 
-    static func write(root: String, sinkURL: String, templates: String, extra: String = "", batchSize: Int = 50, concurrency: Int = 32) throws {
+    static func write(root: String, sinkURL: String, templates: String, paths: String = "", extra: String = "", batchSize: Int = 50,
+                      concurrency: Int = 32) throws {
         let files: [String: String] = [
-            "fafang.toml": BenchFiles.settings(templates: templates, rest: """
+            "fafang.toml": BenchFiles.settings(templates: templates, paths: paths, rest: """
             [dispatch]
             lease_seconds = 3
             batch_size = \(batchSize)

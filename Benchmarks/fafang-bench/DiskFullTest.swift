@@ -13,7 +13,8 @@ import Glibc
 /// filesystem. The state directory is a small tmpfs of its own; while `fafang run` sends
 /// `--messages` webhooks to a local sink, a file fills what is left of it. Then:
 /// - the daemon stays up, and says so: STATUS= (caught on a NOTIFY_SOCKET of our own) begins
-///   `STORE FULL`, `/metrics` has `fafang_store_out_of_space 1`, the log says why;
+///   `STORE FULL`, `/metrics` has `fafang_store_out_of_space 1` and `fafang_state_disk_low 1`
+///   (`low_space_mib = 16`; 0 before the fill and after), the log says why;
 /// - it stops sending (nothing reaches the sink across several of its failed tries), and a
 ///   delivery report it cannot record is answered 503 with Retry-After;
 /// - once the file is removed it resumes by itself: every message reaches the sink exactly once
@@ -57,7 +58,8 @@ struct DiskFullTest: AsyncParsableCommand {
         func reached() -> Int { received.withLock { $0.count } }
         let port = try freePort()
         let token = "diskfull-" + UUID().uuidString
-        try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templatesPath, extra: """
+        // The warning before it is full: below 16 MiB free of the tmpfs.
+        try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templatesPath, paths: "low_space_mib = 16", extra: """
 
             [admin]
             listen = "127.0.0.1:\(port)"
@@ -82,6 +84,23 @@ struct DiskFullTest: AsyncParsableCommand {
             throw Failed(description: "the daemon did not become ready: \(Self.tail(root + "/daemon.err"))")
         }
         try await BackupTest.until("the daemon to send a tenth of the messages", seconds: 120) { reached() >= messages / 10 }
+        let engine = try CurlEngine()
+        defer { Task { await engine.shutdown() } }
+        func get(_ path: String) async throws -> HTTPResponse {
+            try await engine.send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)" + path, headers: [], body: [])).result.get()
+        }
+        /// `fafang_state_disk_low` and `fafang_state_disk_available_bytes` as /metrics says now.
+        func disk() async throws -> (low: Double?, available: Double?) {
+            let lines = try await get("/metrics").bodyText.split(separator: "\n")
+            func value(_ name: String) -> Double? {
+                lines.first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+            }
+            return (value("fafang_state_disk_low"), value("fafang_state_disk_available_bytes"))
+        }
+        let before = try await disk()
+        guard before.low == 0, let available = before.available, available > 16 * 1024 * 1024 else {
+            throw Failed(description: "before the fill /metrics says the disk is low or does not say: \(before)")
+        }
 
         // Fill the filesystem: what the daemon writes next finds no space.
         let filler = state + "/filler"
@@ -98,11 +117,7 @@ struct DiskFullTest: AsyncParsableCommand {
         // more reaches the sink across 3 s (six of its tries to write again).
         try await Task.sleep(for: .seconds(1))
         let stoppedAt = reached()
-        let engine = try CurlEngine()
-        defer { Task { await engine.shutdown() } }
-        func get(_ path: String) async throws -> HTTPResponse {
-            try await engine.send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)" + path, headers: [], body: [])).result.get()
-        }
+        let whileFull = try await disk()
         let metricsLine = try await get("/metrics").bodyText.split(separator: "\n").first { $0.hasPrefix("fafang_store_out_of_space ") } ?? ""
         let healthz = try await get("/healthz").bodyText
         var answers: [Int] = []
@@ -125,6 +140,11 @@ struct DiskFullTest: AsyncParsableCommand {
         guard retryAfter == "60" else { throw Failed(description: "no receipt was answered 503 with Retry-After: 60") }
         let log = (try? String(contentsOfFile: root + "/daemon.err", encoding: .utf8)) ?? ""
         guard log.contains("the database cannot be written: no space left") else { throw Failed(description: "the log does not say the disk is full") }
+        print("  the warning before it: fafang_state_disk_low \(before.low ?? -1) with \(Int(available) >> 20) MiB free, \(whileFull.low ?? -1) with \(Int(whileFull.available ?? -1) >> 20) MiB free")
+        guard whileFull.low == 1, (whileFull.available ?? .infinity) < 16 * 1024 * 1024 else {
+            throw Failed(description: "/metrics did not say the disk is low: \(whileFull)")
+        }
+        guard log.contains("the state directory's disk is nearly full") else { throw Failed(description: "the log does not warn that the disk is nearly full") }
 
         // Space freed: it resumes by itself and sends the rest.
         try FileManager.default.removeItem(atPath: filler)
@@ -135,12 +155,14 @@ struct DiskFullTest: AsyncParsableCommand {
             guard let full = texts.lastIndex(where: { $0.contains("STORE FULL") }) else { return false }
             return texts[(full + 1)...].contains { $0.contains("STATUS=pending") }
         }) else { throw Failed(description: "STATUS still says STORE FULL") }
+        guard try await disk().low == 0 else { throw Failed(description: "/metrics still says the disk is low after space was freed") }
         kill(daemon.pid, SIGTERM)
         let exit = daemon.wait()
         running = false
         guard exit.status == 0 else { throw Failed(description: "the daemon exited \(exit.status) on SIGTERM") }
         let finalLog = (try? String(contentsOfFile: root + "/daemon.err", encoding: .utf8)) ?? ""
         guard finalLog.contains("space freed: the database is written again") else { throw Failed(description: "the log does not say space was freed") }
+        guard finalLog.contains("the state directory's disk has space again") else { throw Failed(description: "the log does not say the disk has space again") }
 
         let twice = received.withLock { $0.filter { $0.value > 1 }.count }
         let report = try SQLiteBackup.check(state + "/" + SQLiteStore.fileName)
@@ -160,14 +182,7 @@ struct DiskFullTest: AsyncParsableCommand {
         print("diskfull test result: ok: alive throughout, stopped and said so (STATUS, metrics, log, 503), 0 rows lost, resumed on its own, each message sent once")
     }
 
-    static func shell(_ command: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    static func shell(_ command: String, _ arguments: [String]) -> Int32 { (try? runProgram("/usr/bin/env", [command] + arguments))?.status ?? -1 }
 
     static func tail(_ path: String) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

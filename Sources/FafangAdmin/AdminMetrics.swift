@@ -77,6 +77,21 @@ public final class AdminMetrics: DeliveryMetrics {
                              helpText: "1 while the database cannot be written for lack of space: nothing is claimed, receipts are answered 503.")
     }
 
+    static func diskAvailableName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "state_disk_available", unitName: "bytes",
+                             helpText: "Bytes the daemon may still write on the state directory's filesystem (statvfs f_bavail).")
+    }
+
+    static func diskSizeName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "state_disk_size", unitName: "bytes",
+                             helpText: "Size of the state directory's filesystem.")
+    }
+
+    static func diskLowName() -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fafang", metricName: "state_disk_low", unitName: "",
+                             helpText: "1 while less than [paths] low_space_mib is free on the state directory's filesystem.")
+    }
+
     static func storeHeldName() -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "fafang", metricName: "store_results_held", unitName: "",
                              helpText: "Results of sends kept in memory because the database had no space to record them.")
@@ -144,6 +159,14 @@ public final class AdminMetrics: DeliveryMetrics {
     public func setStoreSpace(outOfSpace: Bool, heldResults: Int) {
         registry.makeGauge(descriptor: Self.storeOutOfSpaceName(), labels: []).set(to: outOfSpace ? 1 : 0)
         registry.makeGauge(descriptor: Self.storeHeldName(), labels: []).set(to: Double(heldResults))
+    }
+
+    /// Sets `fafang_state_disk_available_bytes`, `fafang_state_disk_size_bytes` and
+    /// `fafang_state_disk_low` from the last look at the state directory's filesystem.
+    public func setDisk(_ reading: StoreHealth.DiskReading) {
+        registry.makeGauge(descriptor: Self.diskAvailableName(), labels: []).set(to: Double(reading.space.available))
+        registry.makeGauge(descriptor: Self.diskSizeName(), labels: []).set(to: Double(reading.space.total))
+        registry.makeGauge(descriptor: Self.diskLowName(), labels: []).set(to: reading.isLow ? 1 : 0)
     }
 
     /// Sets `fafang_unrouted_events`.

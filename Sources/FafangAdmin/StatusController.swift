@@ -13,7 +13,8 @@ import Logging
 ///   read but not written for lack of space (the daemon is alive and waits for space: restarting
 ///   it would not help); 503 `{"status": "unavailable", "database": "error"}` when it cannot be read.
 /// - `/metrics`: the Prometheus text exposition of `AdminMetrics`, its outbox and project gauges
-///   refreshed from the store and the running configuration first.
+///   refreshed from the store and the running configuration first, its disk gauges from a look
+///   at the state directory's filesystem.
 public struct StatusController: Sendable {
     let store: any Store
     let runtime: LiveConfiguration<Runtime>
@@ -66,6 +67,9 @@ public struct StatusController: Sendable {
     func refresh(logger: Logger) async {
         let config = runtime.current.configuration
         metrics.setStoreSpace(outOfSpace: storeHealth.isOutOfSpace, heldResults: storeHealth.heldResults)
+        if let disk = storeHealth.checkDisk(path: config.settings.stateDirectory, threshold: config.settings.lowSpaceBytes) {
+            metrics.setDisk(disk)
+        }
         do {
             metrics.setOutboxDepth(try await store.outboxCounts())
             metrics.setGatewayHealth(try await store.gatewayHealth())

@@ -46,6 +46,7 @@ enum SettingsReader {
         let villages = path("villages_register")
         let inbox = paths?.string("ledger_inbox", required: false).map { resolve($0, against: directory) }
         let backups = paths?.string("backup_directory", required: false).map { resolve($0, against: directory) }
+        let lowSpace = paths?.int("low_space_mib", required: false, range: 1...1_048_576)
         if let templates, !isDirectory(templates) {
             paths?.error("templates_directory", "no such directory: \(templates)")
         }
@@ -125,6 +126,7 @@ enum SettingsReader {
         )
         settings.console = console
         settings.backupDirectory = backups ?? (settings.stateDirectory as NSString).appendingPathComponent("backups")
+        settings.lowSpaceBytes = Int64(lowSpace ?? Int(Settings.defaultLowSpaceMiB)) << 20
         settings.store = readStore(storeTable, directory: directory)
         settings.inquiry = readInquiry(inquiryTable, gateways: Set(gatewaysTable?.table.keys ?? []), smsGateway: smsGateway)
         return settings

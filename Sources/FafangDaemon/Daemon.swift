@@ -24,6 +24,8 @@ public struct Daemon: Sendable {
         public var metrics: any DeliveryMetrics
         /// Real time between tries to write again while the store is out of space.
         public var spaceRetryInterval: Duration = .seconds(5)
+        /// Real time between looks at the space left on the state directory's filesystem.
+        public var diskCheckInterval: Duration = .seconds(60)
 
         public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5,
                     notifier: SystemdNotifier = SystemdNotifier(), metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
@@ -122,6 +124,8 @@ public struct Daemon: Sendable {
         self.ready = ready
         let systemd = SystemdService(notifier: notifier, logger: logger, ready: ready, statusChanged: storeHealth.changed) {
             let counts = (try? await store.outboxCounts()) ?? [:]
+            let current = runtime.current.configuration.settings
+            storeHealth.checkDisk(path: current.stateDirectory, threshold: current.lowSpaceBytes)
             var status = storeHealth.status.map { $0 + "; " } ?? ""
             status += "pending \(counts[.pending] ?? 0), held for approval \(counts[.held] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
             let paused = dispatcher.pausedGateways.map(\.name)
@@ -131,7 +135,7 @@ public struct Daemon: Sendable {
         services = [scheduler, inbox,
                     DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger,
                                       maximumIdleSeconds: shared == nil ? 30 : sharing.pollSeconds),
-                    reload, systemd]
+                    reload, systemd, DiskWatchService(health: storeHealth, runtime: runtime, interval: options.diskCheckInterval)]
             + (shared.map {
                 [AnnouncementService(store: $0, outbox: enqueued, ledger: schedulerWake, logger: logger.with(label: "announcements")),
                  ClockFollowingService(store: $0, clock: clock, logger: logger.with(label: "clock"))]

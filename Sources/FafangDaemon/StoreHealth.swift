@@ -30,17 +30,30 @@ public final class StoreHealth: Sendable {
     public let changed = WakeSignal()
     let logger: Logger
     let now: @Sendable () -> Date
+    /// How the state directory's filesystem is looked at (`DiskSpace.of`; tests give figures).
+    let measureDisk: @Sendable (String) -> DiskSpace?
 
     private struct State {
         var outage: Outage?
         var held = 0
+        var disk: DiskReading?
+    }
+
+    /// The state directory's filesystem when last looked at (`checkDisk`).
+    public struct DiskReading: Sendable, Hashable {
+        public var path: String
+        public var space: DiskSpace
+        /// The warning threshold (`[paths] low_space_mib`), in bytes.
+        public var threshold: Int64
+        public var isLow: Bool { space.available < threshold }
     }
 
     private let state = Mutex(State())
 
     public init(logger: Logger = Logger(label: "fafang.store"), retryInterval: Duration = .seconds(5), retryAfterSeconds: Int = 60,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, measureDisk: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of) {
         self.logger = logger
+        self.measureDisk = measureDisk
         self.retryInterval = retryInterval
         self.retryAfterSeconds = retryAfterSeconds
         self.now = now
@@ -85,6 +98,8 @@ public final class StoreHealth: Sendable {
             return state.outage
         }
         guard let ended else { return }
+        // Space was freed: the last look at the disk is stale.
+        if let disk { checkDisk(path: disk.path, threshold: disk.threshold) }
         logger.notice("space freed: the database is written again, sending resumes", metadata: [
             "store.written": "\(by)", "store.failed_writes": "\(ended.failures)",
             "store.outage_seconds": "\(Int(max(0, now().timeIntervalSince(ended.since))))",
@@ -92,10 +107,49 @@ public final class StoreHealth: Sendable {
         changed.signal()
     }
 
-    /// The line systemd's STATUS begins with during an outage, nil otherwise.
+    /// The state directory's filesystem when last looked at; nil before the first look, or
+    /// when it could not be looked at.
+    public var disk: DiskReading? { state.withLock { $0.disk } }
+
+    /// Looks at the space left on `path`'s filesystem (the state directory), and warns once
+    /// when it falls below `threshold` bytes, before a write fails for lack of it: the log has
+    /// a warning, systemd's STATUS begins `DISK LOW`. A notice when it is above again.
+    @discardableResult
+    public func checkDisk(path: String, threshold: Int64) -> DiskReading? {
+        let reading = measureDisk(path).map { DiskReading(path: path, space: $0, threshold: threshold) }
+        let before = state.withLock { state -> DiskReading? in
+            defer { state.disk = reading }
+            return state.disk
+        }
+        guard let reading else {
+            if before != nil { logger.warning("the state directory's filesystem cannot be looked at: no warning before it is full", metadata: ["disk.path": "\(path)"]) }
+            if before?.isLow == true { changed.signal() }
+            return nil
+        }
+        let (wasLow, isLow) = (before?.isLow ?? false, reading.isLow)
+        guard wasLow != isLow else { return reading }
+        let metadata: Logger.Metadata = ["disk.path": "\(path)", "disk.available_mib": "\(reading.space.available >> 20)",
+                                         "disk.size_mib": "\(reading.space.total >> 20)", "disk.threshold_mib": "\(threshold >> 20)"]
+        if isLow {
+            logger.warning("the state directory's disk is nearly full: free space before the database can no longer be written (journalctl --vacuum-size=, old backups)",
+                           metadata: metadata)
+        } else {
+            logger.notice("the state directory's disk has space again", metadata: metadata)
+        }
+        changed.signal()
+        return reading
+    }
+
+    /// The line systemd's STATUS begins with during an outage, or while the disk is nearly
+    /// full; nil otherwise.
     public var status: String? {
-        let (outage, held) = state.withLock { ($0.outage, $0.held) }
-        guard let outage else { return nil }
-        return "STORE FULL since \(outage.since.formatted(.iso8601)) (\(outage.during)): not claiming, \(held) results held in memory, receipts answered 503"
+        let (outage, held, disk) = state.withLock { ($0.outage, $0.held, $0.disk) }
+        if let outage {
+            return "STORE FULL since \(outage.since.formatted(.iso8601)) (\(outage.during)): not claiming, \(held) results held in memory, receipts answered 503"
+        }
+        if let disk, disk.isLow {
+            return "DISK LOW: \(disk.space.summary) free in \(disk.path) (warning below \(DiskSpace.mebibytes(disk.threshold)))"
+        }
+        return nil
     }
 }

@@ -37,3 +37,18 @@ public func fillFileSystem(with path: String) throws -> Int {
     fsync(fd)
     return total
 }
+
+/// Runs `program` (an absolute path) to its end: its exit status and what it printed, standard
+/// output and error together.
+public func runProgram(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}

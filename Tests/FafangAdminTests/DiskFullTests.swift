@@ -225,12 +225,5 @@ struct DiskFullTests {
         #expect(try await reader.rows(of: "space_probe", columns: ["id"], key: ["id"], after: nil, limit: 10).isEmpty)
     }
 
-    static func shell(_ program: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    static func shell(_ program: String, _ arguments: [String]) -> Int32 { (try? runProgram(program, arguments))?.status ?? -1 }
 }
