@@ -108,10 +108,19 @@ struct BackupTest: AsyncParsableCommand {
         guard start.status != 0, start.output.contains("is damaged"), start.output.contains("fafang restore " + newest) else {
             throw Failed(description: "the damaged store was not refused with the newest backup named")
         }
+        // The operator's commands open the store too (opening writes: a WAL replayed, migrations).
+        for arguments in [["status"], ["outbox", "retry", "1"], ["ledger", "list"]] {
+            let refused = try runProgram(binary, arguments + ["--config", damagedRoot])
+            guard refused.status != 0, refused.output.contains("fafang \(arguments.prefix(2).joined(separator: " ")): "), refused.output.contains("is damaged"),
+                  refused.output.contains("fafang restore " + newest) else {
+                throw Failed(description: "fafang \(arguments.joined(separator: " ")) did not refuse the damaged store: exit \(refused.status): \(refused.output)")
+            }
+        }
+        print("  fafang status, outbox retry, ledger list on it: refused alike")
         let unchanged = try Data(contentsOf: URL(fileURLWithPath: damaged)) == damagedBytes
         let wal = FileManager.default.fileExists(atPath: damaged + "-wal")
         guard unchanged, !wal else { throw Failed(description: "the damaged store was written to (changed: \(!unchanged), -wal: \(wal))") }
-        print("backup test result: ok: 0 rows committed before the backup missing, \(sentAfter - sentBefore) sent during it; restore refused while running, then restored; the damaged store refused, unchanged, no -wal")
+        print("backup test result: ok: 0 rows committed before the backup missing, \(sentAfter - sentBefore) sent during it; restore refused while running, then restored; the damaged store refused by run and the commands, unchanged, no -wal")
     }
 
     /// The outbox's ids with their keys, and every attempt row whole.

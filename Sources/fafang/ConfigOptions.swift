@@ -29,9 +29,13 @@ struct ConfigOptions: ParsableArguments {
 }
 
 extension ConfigOptions {
-    /// The store `[store]` names: the database of the state directory (created if missing), or
-    /// the county's PostgreSQL.
+    /// The store `[store]` names: the database of the state directory (created if missing;
+    /// refused, untouched, when `quick_check` finds it damaged), or the county's PostgreSQL.
     func openStore(_ configuration: Configuration) async throws -> any Store {
+        if case .sqlite = configuration.settings.store {
+            let command = (["fafang"] + CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.prefix(2)).joined(separator: " ")
+            try RunCommand.refuseDamagedStore(configuration.settings, command: command)
+        }
         do {
             return try await StoreOpener.open(configuration.settings, logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() },
                                                 configurationDirectory: configuration.directory)
