@@ -74,7 +74,8 @@ public func buildAdminRouter(settings: AdminSettings, dependencies: AdminDepende
     }
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: StoreSpaceMiddleware(health: dependencies.storeHealth))
+    let runtime = dependencies.runtime
+    router.add(middleware: StoreSpaceMiddleware(health: dependencies.storeHealth, township: { runtime.current.configuration.settings.townshipName }))
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes,
                                                routeLimits: console.map { [Console.uploadPath: $0.maxUploadBytes] } ?? [:]))
     console?.add(to: router)

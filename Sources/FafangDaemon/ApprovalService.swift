@@ -33,13 +33,21 @@ public struct ApprovalService: Sendable {
         }
         var verdict = verdict
         if case let .reject(reason) = verdict { verdict = .reject(reason: Mask.digitRuns(in: reason)) }
+        // The batch as it will be once decided: taken only while it still holds what was shown.
+        var decided = shown
+        switch verdict {
+        case .approve: decided.state = .approved
+        case let .reject(reason):
+            decided.state = .rejected
+            decided.reason = reason
+        }
         let result = try await store.decide(BatchDecision(batchID: shown.id, verdict: verdict, decidedBy: account.name,
-                                                          expectedCount: shown.messageCount), now: now)
+                                                          expectedCount: shown.messageCount,
+                                                          audit: Self.audit(decided, by: account.name, at: auditedAt ?? now)), now: now)
         switch result {
         case let .failure(refusal):
             logger.notice("batch decision refused", metadata: Self.metadata(shown, account, refusal: refusal))
         case let .success(batch):
-            try await store.recordAudit(Self.audit(batch, by: account.name, at: auditedAt ?? now))
             logger.notice(batch.state == .approved ? "batch approved" : "batch rejected", metadata: Self.metadata(batch, account))
             if batch.state == .approved { released() }
         }

@@ -28,9 +28,11 @@ public struct LedgerService: Sendable {
         case outOfSpace(String)
     }
 
-    /// Records entries (already parsed) against `configuration`. Throws `LedgerRejection`.
-    public func record(_ entries: [LedgerEntry], source: String, configuration: Configuration, now: Date) async throws -> LedgerWriteResult {
-        let result = try await store.recordLedger(entries, source: source, now: now) { entry, paidBefore in
+    /// Records entries (already parsed) against `configuration`, with `audit`'s entry for what
+    /// was recorded in the same transaction. Throws `LedgerRejection`.
+    public func record(_ entries: [LedgerEntry], source: String, configuration: Configuration, now: Date,
+                       audit: (@Sendable (LedgerWriteResult) -> AuditEntry?)? = nil) async throws -> LedgerWriteResult {
+        let result = try await store.recordLedger(entries, source: source, now: now, audit: audit) { entry, paidBefore in
             LedgerFile.problem(with: entry, paidBefore: paidBefore, in: configuration)
         }
         for entry in result.inserted {
@@ -44,11 +46,12 @@ public struct LedgerService: Sendable {
 
     /// Imports a CSV file or an Excel workbook (`sheet`, else its first): all of it, or (on any
     /// problem) none of it. Each entry is recorded by `recordedBy` (an operator's account name;
-    /// nil for a machine source), with `source` (default: the file's name); an operator's import
-    /// is audited unless `audited` is false (the console writes its own entry, with the name the
-    /// file was uploaded under).
+    /// nil for a machine source), with `source` (default: the file's name). An operator's import
+    /// is audited in the transaction that records it: by `audit` (the console's entry, with the
+    /// name the file was uploaded under and the rows the bank reported failed), else in English.
     public func importFile(_ path: String, sheet: String? = nil, configuration: Configuration, now: Date,
-                           recordedBy: String? = nil, source: String? = nil, audited: Bool = true) async -> ImportOutcome {
+                           recordedBy: String? = nil, source: String? = nil,
+                           audit: (@Sendable (_ recorded: LedgerWriteResult, _ skippedFailed: Int) -> AuditEntry)? = nil) async -> ImportOutcome {
         let parsed: LedgerFile.Parsed
         switch LedgerFile.read(path, sheet: sheet) {
         case let .failure(rejected): return .rejected(rejected.diagnostics)
@@ -61,12 +64,18 @@ public struct LedgerService: Sendable {
                 entry.recordedBy = recordedBy
                 return entry
             }
-            let result = try await record(entries, source: source ?? name, configuration: configuration, now: now)
-            if let recordedBy, audited {
-                try await store.recordAudit(AuditEntry(at: now, actor: recordedBy, action: "ledger_record", subject: "file \(name)", detail:
-                    "recorded \(result.inserted.count) payments, \(result.inserted.map(\.amount).sum().yuanString) 元; already recorded \(result.duplicates)"))
+            let skipped = parsed.skippedFailed.count
+            var entry: (@Sendable (LedgerWriteResult) -> AuditEntry?)?
+            if let actor = recordedBy {
+                entry = { @Sendable (result: LedgerWriteResult) -> AuditEntry? in
+                    if let audit { return audit(result, skipped) }
+                    let amount = result.inserted.map(\.amount).sum().yuanString
+                    return AuditEntry(at: now, actor: actor, action: "ledger_record", subject: "file \(name)",
+                                      detail: "recorded \(result.inserted.count) payments, \(amount) 元; already recorded \(result.duplicates)")
+                }
             }
-            return .recorded(result, skippedFailed: parsed.skippedFailed.count)
+            let result = try await record(entries, source: source ?? name, configuration: configuration, now: now, audit: entry)
+            return .recorded(result, skippedFailed: skipped)
         } catch let rejection as LedgerRejection {
             return .rejected(rejection.problems.map {
                 let row = parsed.rows[$0.index]

@@ -18,7 +18,7 @@ public struct PostgresLedger: Sendable {
         self.logger = logger
     }
 
-    public func recordLedger(_ entries: [LedgerEntry], source: String, now: Date,
+    public func recordLedger(_ entries: [LedgerEntry], source: String, now: Date, audit: (@Sendable (LedgerWriteResult) -> AuditEntry?)?,
                              check: @escaping @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?) async throws -> LedgerWriteResult {
         let logger = self.logger
         return try await Self.unwrapped { try await client.withTransaction(logger: logger) { connection -> LedgerWriteResult in
@@ -85,7 +85,9 @@ public struct PostgresLedger: Sendable {
                 // The scheduler, whichever daemon runs it, emits their events now.
                 try await connection.query("SELECT pg_notify(\(PostgresStore.ledgerChannel), '')", logger: logger)
             }
-            return LedgerWriteResult(inserted: inserted, duplicates: duplicates)
+            let result = LedgerWriteResult(inserted: inserted, duplicates: duplicates)
+            if let entry = audit?(result) { try await connection.query(PostgresStore.auditInsert(entry), logger: logger) }
+            return result
         } }
     }
 

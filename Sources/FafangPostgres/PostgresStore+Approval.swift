@@ -80,6 +80,7 @@ extension PostgresStore {
                 UPDATE approval_batch SET state = \(state.rawValue), decided_by = \(decision.decidedBy), decided_at = \(now), reason = \(reason)
                 WHERE id = \(decision.batchID)
                 """, logger: logger)
+            if let audit = decision.audit { try await connection.query(PostgresStore.auditInsert(audit), logger: logger) }
             return .success(decision.batchID)
         }
         switch decided {

@@ -82,9 +82,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     // MARK: Ledger
 
-    public func recordLedger(_ entries: [LedgerEntry], source: String, now: Date,
+    public func recordLedger(_ entries: [LedgerEntry], source: String, now: Date, audit: (@Sendable (LedgerWriteResult) -> AuditEntry?)?,
                              check: @escaping @Sendable (LedgerEntry, Money) -> String?) async throws -> LedgerWriteResult {
-        try await ledgerStore.recordLedger(entries, source: source, now: now, check: check)
+        try await ledgerStore.recordLedger(entries, source: source, now: now, audit: audit, check: check)
     }
 
     public func ledgerTotals() async throws -> [LedgerDayTotal] { try await ledgerStore.ledgerTotals() }
@@ -275,9 +275,14 @@ public final class PostgresStore: Store, @unchecked Sendable {
     // MARK: Audit log
 
     public func recordAudit(_ entry: AuditEntry) async throws {
-        try await client.query("""
-            INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (\(entry.at), \(entry.actor), \(entry.action), \(entry.subject), \(entry.detail))
-            """, logger: logger)
+        try await client.query(Self.auditInsert(entry), logger: logger)
+    }
+
+    /// The statement writing `entry`, alone or in the transaction of what it audits.
+    static func auditInsert(_ entry: AuditEntry) -> PostgresQuery {
+        """
+        INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (\(entry.at), \(entry.actor), \(entry.action), \(entry.subject), \(entry.detail))
+        """
     }
 
     public func auditLog(limit: Int, before: Int64?) async throws -> [AuditEntry] {

@@ -56,6 +56,7 @@ extension SQLiteStore {
             batch.decidedAt = now
             try db.execute(sql: "UPDATE approval_batch SET state = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ?",
                            arguments: [batch.state.rawValue, batch.decidedBy, stamp, batch.reason, batch.id])
+            if let audit = decision.audit { try Self.insertAudit(audit, db) }
             return .success(batch)
         }
     }

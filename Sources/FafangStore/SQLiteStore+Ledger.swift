@@ -16,6 +16,7 @@ extension SQLiteStore {
     /// batch and run with each row's values, in the one transaction.
     public func recordLedger(
         _ entries: [LedgerEntry], source: String, now: Date,
+        audit: (@Sendable (LedgerWriteResult) -> AuditEntry?)?,
         check: @escaping @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?
     ) async throws -> LedgerWriteResult {
         try await writer.write { db in
@@ -81,7 +82,9 @@ extension SQLiteStore {
                     entries = entries + excluded.entries
                 """)
             for (day, sum) in days { try total.execute(arguments: [day.project, day.paidOn, sum.fen, sum.entries]) }
-            return LedgerWriteResult(inserted: inserted, duplicates: duplicates)
+            let result = LedgerWriteResult(inserted: inserted, duplicates: duplicates)
+            if let entry = audit?(result) { try Self.insertAudit(entry, db) }
+            return result
         }
     }
 

@@ -166,6 +166,32 @@ extension StoreContract {
             let recorders = try await store.ledger().map(\.recordedBy)
             try expect(recorders == ["clerk-a", "clerk-a", "clerk-a", "clerk-a", nil], "who recorded each, the first one kept: \(recorders)")
         },
+        Case(name: "a decision's and a recording's audit entries are written with them, and not with what is refused") { store in
+            try await enqueue(store, [held("K1")])
+            let seen = try await openBatch(store)
+            func audited(_ subject: String) -> AuditEntry {
+                AuditEntry(at: t0, actor: "approver-b", action: "batch_approve", subject: subject, detail: "1 messages")
+            }
+            var stale = approve(seen)
+            stale.expectedCount += 1
+            stale.audit = audited("refused")
+            try expect(try await store.decide(stale, now: t0) == .failure(.changed(seen: 2, now: 1)), "refused as changed")
+            var decision = approve(seen)
+            decision.audit = audited("batch \(seen.id)")
+            guard case .success = try await store.decide(decision, now: t0) else { throw Failure(description: "approval refused") }
+            let entry = LedgerEntry(projectCode: "P1", payeeID: "H1", amount: .yuan(10), date: day, bankReference: "A1", recordedBy: "clerk-a")
+            let ledgerAudit: @Sendable (LedgerWriteResult) -> AuditEntry? = { result in
+                AuditEntry(at: t0, actor: "clerk-a", action: "ledger_record", subject: "file a.csv", detail: "recorded \(result.inserted.count)")
+            }
+            do {
+                _ = try await store.recordLedger([entry], source: "cli", now: t0, audit: ledgerAudit) { _, _ in "overpays" }
+                try expect(false, "the refused batch was accepted")
+            } catch is LedgerRejection {}
+            _ = try await store.recordLedger([entry], source: "cli", now: t0, audit: ledgerAudit) { _, _ in nil }
+            let log = try await store.auditLog(limit: 10, before: nil)
+            try expect(log.map(\.subject) == ["file a.csv", "batch \(seen.id)"] && log.first?.detail == "recorded 1",
+                       "the decision's and the recording's entries only: \(log.map(\.subject))")
+        },
         Case(name: "the audit log reads newest first, page by page") { store in
             for index in 1...5 {
                 try await store.recordAudit(AuditEntry(at: t0.addingTimeInterval(TimeInterval(index)), actor: "approver-b", action: "batch_approve",

@@ -47,6 +47,28 @@ struct ConsoleApprovalTests {
         #expect(rig.hooks.outboxChanged.withLock { $0 } == 1, "the dispatcher is woken")
     }
 
+    @Test("a decision the full disk keeps from being written: a Chinese page, 503 with Retry-After, nothing decided; the same form later goes through")
+    func aFullDiskIsSaidInChinese() async throws {
+        let rig = try Self.rigWithBatch()
+        defer { rig.remove() }
+        rig.store.outOfSpace.withLock { $0 = true }
+        try await rig.application().test(.router) { client in
+            let approver = try await ConsoleBrowser.login(client, account: "lisz")
+            let refused = try await approver.post("/console/batches/7/approve", [("expected", "3")])
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers[.retryAfter] == "60")
+            #expect(refused.headers[.contentType]?.hasPrefix("text/html") == true)
+            let page = String(buffer: refused.body)
+            #expect(page.contains("服务器磁盘已满") && page.contains("没有保存") && page.contains("href=\"/console/\""), "\(page)")
+            #expect(rig.store.state.batches[7]?.state == .open)
+
+            rig.store.outOfSpace.withLock { $0 = false }
+            #expect(try await approver.post("/console/batches/7/approve", [("expected", "3")]).status == .seeOther)
+        }
+        #expect(rig.store.state.batches[7]?.state == .approved)
+        #expect(rig.admin.log.text.contains("request not recorded: the database has no space left"))
+    }
+
     @Test func rejectingNeedsAReasonAndKeepsIt() async throws {
         let rig = try Self.rigWithBatch()
         defer { rig.remove() }

@@ -51,9 +51,18 @@ final class ConsoleFakeStore: Store {
 
     func batchMessages(id: Int64, limit: Int) async throws -> [OutboxMessage] { held.withLock { Array(($0.messages[id] ?? []).prefix(limit)) } }
 
+    /// What SQLite's SQLITE_FULL is to the store: a write not made for lack of space.
+    struct NoSpace: StoreWriteFailure { var isOutOfSpace: Bool { true } }
+
+    /// While set, a decision fails as a full disk makes it fail (`NoSpace`), recording nothing.
+    let outOfSpace = Mutex(false)
+
     func decide(_ decision: BatchDecision, now: Date) async throws -> Result<ApprovalBatch, ApprovalRefusal> {
-        held.withLock { held in
-            held.decisions.append(decision)
+        if outOfSpace.withLock({ $0 }) { throw NoSpace() }
+        return held.withLock { held in
+            var noted = decision
+            noted.audit = nil
+            held.decisions.append(noted)
             guard var batch = held.batches[decision.batchID] else { return .failure(.notFound) }
             guard batch.state == .open else { return .failure(.alreadyDecided(batch.state)) }
             guard batch.messageCount == decision.expectedCount else { return .failure(.changed(seen: decision.expectedCount, now: batch.messageCount)) }
@@ -66,16 +75,19 @@ final class ConsoleFakeStore: Store {
             batch.decidedBy = decision.decidedBy
             batch.decidedAt = now
             held.batches[batch.id] = batch
+            if let audit = decision.audit { Self.append(audit, to: &held) }
             return .success(batch)
         }
     }
 
     func recordAudit(_ entry: AuditEntry) async throws {
-        held.withLock { held in
-            var entry = entry
-            entry.id = Int64(held.audit.count + 1)
-            held.audit.append(entry)
-        }
+        held.withLock { Self.append(entry, to: &$0) }
+    }
+
+    private static func append(_ entry: AuditEntry, to held: inout Held) {
+        var entry = entry
+        entry.id = Int64(held.audit.count + 1)
+        held.audit.append(entry)
     }
 
     func auditLog(limit: Int, before: Int64?) async throws -> [AuditEntry] {
@@ -84,10 +96,12 @@ final class ConsoleFakeStore: Store {
 
     // MARK: The rest, in SQLite
 
-    func recordLedger(_ entries: [LedgerEntry], source: String, now: Date,
+    func recordLedger(_ entries: [LedgerEntry], source: String, now: Date, audit: (@Sendable (LedgerWriteResult) -> AuditEntry?)?,
                       check: @escaping @Sendable (LedgerEntry, Money) -> String?) async throws -> LedgerWriteResult {
         held.withLock { $0.ledgerEntries += entries }
-        return try await database.recordLedger(entries, source: source, now: now, check: check)
+        let result = try await database.recordLedger(entries, source: source, now: now, check: check)
+        if let entry = audit?(result) { held.withLock { Self.append(entry, to: &$0) } }
+        return result
     }
 
     func ledgerTotals() async throws -> [LedgerDayTotal] { try await database.ledgerTotals() }

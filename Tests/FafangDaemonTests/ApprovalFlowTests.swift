@@ -142,6 +142,51 @@ struct ApprovalFlowTests {
         #expect(rig.enqueued.isPending)
     }
 
+    @Test("a decision and its audit entry are one transaction: when the entry cannot be written, the batch stays open and nothing is released")
+    func aDecisionIsNeverTakenWithoutItsAuditEntry() async throws {
+        let rig = try Rig()
+        defer { rig.fixture.remove() }
+        let shown = try await rig.onePayment(by: "zhang")
+        // The audit log refuses every row (as a full disk refuses the page it needs).
+        try await rig.store.execute(sql: "CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END")
+        let released = Counter()
+        let service = ApprovalService(store: rig.store, logger: Self.quiet, released: { released.add() })
+        await #expect(throws: (any Error).self) { try await service.decide(shown, .approve, by: Self.approver, now: rig.clock.now) }
+        #expect(try await rig.store.approvalBatch(id: shown.id)?.state == .open)
+        #expect(try await rig.store.batchMessages(id: shown.id, limit: 10).map(\.state) == [.held])
+        #expect(released.value == 0)
+        try await rig.store.execute(sql: "DROP TRIGGER refuse_audit")
+        guard case .success = try await service.decide(shown, .approve, by: Self.approver, now: rig.clock.now) else {
+            Issue.record("the same decision was refused once the audit log took rows again")
+            return
+        }
+        #expect(try await rig.store.auditLog(limit: 10, before: nil).map(\.action) == ["batch_approve"])
+    }
+
+    @Test("an operator's import and its audit entry are one transaction: when the entry cannot be written, no payment is recorded")
+    func anImportIsNeverRecordedWithoutItsAuditEntry() async throws {
+        let rig = try Rig()
+        defer { rig.fixture.remove() }
+        let file = rig.fixture.path("bank.csv")
+        try "bank_reference,project_code,payee_id,amount_yuan,date\nB9,RENT01,H1,1000.00,2021-06-19\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let service = LedgerService(store: rig.store, logger: Self.quiet)
+        try await rig.store.execute(sql: "CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END")
+        let refused = await service.importFile(file, configuration: rig.configuration, now: rig.clock.now, recordedBy: "zhang")
+        guard case let .rejected(problems) = refused, problems.first?.message.contains("audit refused") == true else {
+            Issue.record("recorded without its audit entry, or refused for another reason: \(refused)")
+            return
+        }
+        #expect(try await rig.store.ledger().isEmpty)
+        try await rig.store.execute(sql: "DROP TRIGGER refuse_audit")
+        guard case let .recorded(result, _) = await service.importFile(file, configuration: rig.configuration, now: rig.clock.now, recordedBy: "zhang") else {
+            Issue.record("not recorded once the audit log took rows again")
+            return
+        }
+        #expect(result.inserted.map(\.bankReference) == ["B9"])
+        let audit = try await rig.store.auditLog(limit: 10, before: nil)
+        #expect(audit.map(\.action) == ["ledger_record"] && audit.first?.detail.contains("recorded 1 payments, 1,000.00 元") == true, "\(audit)")
+    }
+
     @Test func aRejectionIsKeptWithItsReasonMasked() async throws {
         let rig = try Rig()
         defer { rig.fixture.remove() }

@@ -42,14 +42,14 @@ struct PostgresLedgerTests {
         try await Self.withLedgers(1, database: "ledger_once") { ledgers in
             let ledger = ledgers[0]
             let now = Date(timeIntervalSince1970: 1_623_300_000)
-            let first = try await ledger.recordLedger([Self.entry("B1", 30_000), Self.entry("B2", 20_000, payee: "H2")], source: "test", now: now, check: Self.check)
+            let first = try await ledger.recordLedger([Self.entry("B1", 30_000), Self.entry("B2", 20_000, payee: "H2")], source: "test", now: now, audit: nil, check: Self.check)
             #expect(first.inserted.count == 2 && first.duplicates == 0)
             var replay = Self.entry("B1", 30_000)
             replay.recordedBy = "lisz"
-            let again = try await ledger.recordLedger([replay], source: "test", now: now, check: Self.check)
+            let again = try await ledger.recordLedger([replay], source: "test", now: now, audit: nil, check: Self.check)
             #expect(again.inserted.isEmpty && again.duplicates == 1, "a replay by someone else is the same payment")
             await #expect(throws: LedgerRejection.self) {
-                _ = try await ledger.recordLedger([Self.entry("B1", 30_001)], source: "test", now: now, check: Self.check)
+                _ = try await ledger.recordLedger([Self.entry("B1", 30_001)], source: "test", now: now, audit: nil, check: Self.check)
             }
             let (entries, last) = try await ledger.ledger(after: 0)
             #expect(entries.map(\.bankReference) == ["B1", "B2"] && entries.allSatisfy { $0.recordedBy == "zhangkj" })
@@ -67,7 +67,7 @@ struct PostgresLedgerTests {
                 for (index, ledger) in ledgers.enumerated() {
                     group.addTask {
                         do {
-                            _ = try await ledger.recordLedger([Self.entry("C\(index)", 60_000)], source: "daemon \(index)", now: now, check: Self.check)
+                            _ = try await ledger.recordLedger([Self.entry("C\(index)", 60_000)], source: "daemon \(index)", now: now, audit: nil, check: Self.check)
                             return true
                         } catch is LedgerRejection {
                             return false

@@ -9,13 +9,18 @@ struct ConsoleAuditor: Sendable {
     let clock: any InstantClock
 
     func record(actor: String, action: String, subject: String, detail: String = "", logger: Logger) async {
-        logger.info("operator action", metadata: [
-            "operator.name": "\(actor)", "audit.action": "\(action)", "audit.subject": "\(subject)",
-        ])
+        log(actor: actor, action: action, subject: subject, logger: logger)
         do {
             try await store.recordAudit(AuditEntry(at: clock.now, actor: actor, action: action, subject: subject, detail: detail))
         } catch {
             logger.error("could not write the audit log", metadata: ["audit.action": "\(action)", "error": "\(error)"])
         }
+    }
+
+    /// The log's line of an action the store audited itself (in the action's transaction).
+    func log(actor: String, action: String, subject: String, logger: Logger) {
+        logger.info("operator action", metadata: [
+            "operator.name": "\(actor)", "audit.action": "\(action)", "audit.subject": "\(subject)",
+        ])
     }
 }

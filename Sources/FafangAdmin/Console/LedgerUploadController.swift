@@ -43,13 +43,16 @@ struct LedgerUploadController: Sendable {
         try part.data.write(to: URL(fileURLWithPath: path))
         let sheet = form.field("sheet")?.trimmingCharacters(in: .whitespacesAndNewlines)
         let subject = "file:" + ConsoleText.safe(name)
+        // Audited with what it records, in one transaction.
+        let (actor, at) = (session.account, parts.auditor.clock.now)
         switch await parts.ledger.importFile(path, sheet: sheet?.isEmpty == false ? sheet : nil, configuration: configuration, now: parts.clock.now,
-                                       recordedBy: session.account, source: "console", audited: false) {
+                                             recordedBy: session.account, source: "console", audit: { result, skipped in
+            AuditEntry(at: at, actor: actor, action: "ledger_record", subject: subject,
+                       detail: "新录入 \(result.inserted.count) 笔，合计 \(ConsoleText.money(result.inserted.map(\.amount).sum()))；已录入过 \(result.duplicates) 笔；银行失败未录入 \(skipped) 笔")
+        }) {
         case let .recorded(result, skipped):
             let amount = result.inserted.map(\.amount).sum()
-            await parts.auditor.record(actor: session.account, action: "ledger_record", subject: subject,
-                                 detail: "新录入 \(result.inserted.count) 笔，合计 \(ConsoleText.money(amount))；已录入过 \(result.duplicates) 笔；银行失败未录入 \(skipped) 笔",
-                                 logger: logger)
+            parts.auditor.log(actor: actor, action: "ledger_record", subject: subject, logger: logger)
             if !result.inserted.isEmpty { parts.hooks.ledgerRecorded() }
             return page(.recorded(file: name, inserted: result.inserted.count, duplicates: result.duplicates, skippedFailed: skipped, amount: amount), .ok)
         case let .rejected(problems):

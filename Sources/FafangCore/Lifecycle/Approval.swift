@@ -109,12 +109,16 @@ public struct BatchDecision: Sendable, Hashable {
     public var verdict: Verdict
     public var decidedBy: String
     public var expectedCount: Int
+    /// Written to the audit log in the decision's own transaction, when it is taken: a decision
+    /// is never made without its entry, nor an entry written for a decision refused.
+    public var audit: AuditEntry?
 
-    public init(batchID: Int64, verdict: Verdict, decidedBy: String, expectedCount: Int) {
+    public init(batchID: Int64, verdict: Verdict, decidedBy: String, expectedCount: Int, audit: AuditEntry? = nil) {
         self.batchID = batchID
         self.verdict = verdict
         self.decidedBy = decidedBy
         self.expectedCount = expectedCount
+        self.audit = audit
     }
 }
 

@@ -7,6 +7,12 @@ extension Store {
     /// Every payment recorded, in the order recorded.
     public func ledger() async throws -> [LedgerEntry] { try await ledger(after: 0).entries }
 
+    /// `recordLedger` with nothing audited.
+    public func recordLedger(_ entries: [LedgerEntry], source: String, now: Date,
+                             check: @escaping @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?) async throws -> LedgerWriteResult {
+        try await recordLedger(entries, source: source, now: now, audit: nil, check: check)
+    }
+
     /// How many times a guarded write is tried before giving up on a message that keeps moving.
     static var commitTries: Int { 5 }
 

@@ -17,8 +17,10 @@ public protocol Store: Sendable {
     /// inside the same transaction, what each (project, payee) was paid before this entry, and
     /// returns a problem for an entry that must not be recorded. Any problem rejects the whole
     /// batch (`LedgerRejection`).
-    /// Each entry's `recordedBy` is stored with it.
+    /// Each entry's `recordedBy` is stored with it. `audit`, given what was recorded, is the
+    /// audit log's entry for it, written in the same transaction (none when it returns nil).
     func recordLedger(_ entries: [LedgerEntry], source: String, now: Date,
+                      audit: (@Sendable (LedgerWriteResult) -> AuditEntry?)?,
                       check: @escaping @Sendable (_ entry: LedgerEntry, _ paidBefore: Money) -> String?) async throws -> LedgerWriteResult
 
     /// What each project was paid on each value date, kept as payments are recorded: status and
@@ -105,9 +107,10 @@ public protocol Store: Sendable {
 
     /// Applies an approver's decision in one transaction: every held message of the batch
     /// becomes pending (`MessageLifecycle.approved`) or rejected (`rejected(reason:)`), and the
-    /// batch records who, when and why. Refused (nothing written) unless the batch is open and
-    /// still holds `expectedCount` messages. Who may decide is checked by the caller
-    /// (`ApprovalRule`), against the batch it showed. Returns the batch as decided.
+    /// batch records who, when and why, and the decision's `audit` entry is written. Refused
+    /// (nothing written) unless the batch is open and still holds `expectedCount` messages. Who
+    /// may decide is checked by the caller (`ApprovalRule`), against the batch it showed.
+    /// Returns the batch as decided.
     func decide(_ decision: BatchDecision, now: Date) async throws -> Result<ApprovalBatch, ApprovalRefusal>
 
     // MARK: Audit log
