@@ -14,7 +14,8 @@ import Glibc
 /// `--messages` webhooks to a local sink, a file fills what is left of it. Then:
 /// - the daemon stays up, and says so: STATUS= (caught on a NOTIFY_SOCKET of our own) begins
 ///   `STORE FULL`, `/metrics` has `fafang_store_out_of_space 1` and `fafang_state_disk_low 1`
-///   (`low_space_mib = 16`; 0 before the fill and after), the log says why;
+///   (`low_space_mib = 16`: 12 MiB are left from the start, and the office's endpoint is told
+///   once; 0 after), the log says why;
 /// - it stops sending (nothing reaches the sink across several of its failed tries), and a
 ///   delivery report it cannot record is answered 503 with Retry-After;
 /// - once the file is removed it resumes by itself: every message reaches the sink exactly once
@@ -47,8 +48,14 @@ struct DiskFullTest: AsyncParsableCommand {
         defer { _ = Self.shell("umount", [state]) }
 
         let received = Mutex<[String: Int]>([:])
+        // The finance office's endpoint: its alerts' texts.
+        let office = Mutex<[String]>([])
         let pause = useconds_t(max(0, sinkMilliseconds) * 1000)
         let sink = try LoopbackServer(recordingRequests: false) { request in
+            if request.path == "/office" {
+                office.withLock { $0.append(request.bodyText) }
+                return .status(200)
+            }
             if pause > 0 { usleep(pause) }
             let key = request.header("webhook-id") ?? "?"
             received.withLock { $0[key, default: 0] += 1 }
@@ -61,6 +68,11 @@ struct DiskFullTest: AsyncParsableCommand {
         // The warning before it is full: below 16 MiB free of the tmpfs.
         try CrashConfig.write(root: root, sinkURL: sink.baseURL + "/hook", templates: templatesPath, paths: "low_space_mib = 16", extra: """
 
+            [endpoints.finance-office]
+            kind = "webhook"
+            url = "\(sink.baseURL)/office"
+            secret_file = "sink.whsec"
+
             [admin]
             listen = "127.0.0.1:\(port)"
             token_file = "admin-token"
@@ -71,6 +83,12 @@ struct DiskFullTest: AsyncParsableCommand {
             try await CrashConfig.fill(store, messages: messages, prefix: "full")
         }
         print("diskfull test: \(messages) messages, state on a \(sizeMegabytes) MiB tmpfs, sink \(sink.baseURL)")
+
+        // Leave 12 MiB: below the warning's 16 (the office is told while it can still be), and
+        // room for what the run writes before the fill.
+        let nearly = state + "/nearly"
+        let free = (try FileManager.default.attributesOfFileSystem(forPath: state)[.systemFreeSize] as? NSNumber)?.int64Value ?? 0
+        try Data(count: Int(max(0, free - 12 * 1024 * 1024))).write(to: URL(fileURLWithPath: nearly))
 
         let notify = try NotifySocket()
         defer { notify.close() }
@@ -98,11 +116,11 @@ struct DiskFullTest: AsyncParsableCommand {
             return (value("fafang_state_disk_low"), value("fafang_state_disk_available_bytes"))
         }
         let before = try await disk()
-        guard before.low == 0, let available = before.available, available > 16 * 1024 * 1024 else {
-            throw Failed(description: "before the fill /metrics says the disk is low or does not say: \(before)")
+        guard before.low == 1, let available = before.available, available < 16 * 1024 * 1024 else {
+            throw Failed(description: "with 12 MiB left /metrics does not say the disk is low: \(before)")
         }
 
-        // Fill the filesystem: what the daemon writes next finds no space.
+        // Then fill the filesystem: what the daemon writes next finds no space.
         let filler = state + "/filler"
         let filled = try fillFileSystem(with: filler)
         let atFull = reached()
@@ -148,9 +166,17 @@ struct DiskFullTest: AsyncParsableCommand {
 
         // Space freed: it resumes by itself and sends the rest.
         try FileManager.default.removeItem(atPath: filler)
+        try FileManager.default.removeItem(atPath: nearly)
         let freed = ContinuousClock.now
         try await BackupTest.until("every message to reach the sink after space was freed", seconds: 300) { reached() >= messages }
         let resumeSeconds = (ContinuousClock.now - freed).seconds
+        // The office's alert, enqueued at the start behind the messages already due.
+        try await BackupTest.until("the office's alert that the disk is nearly full", seconds: 60) { !office.withLock { $0.isEmpty } }
+        let alert = office.withLock { $0 }
+        guard alert.count == 1, let told = alert.first, let title = told.range(of: "【服务器磁盘空间不足】") else {
+            throw Failed(description: "the office was not told once that the disk is nearly full: \(alert)")
+        }
+        print("  12 MiB left at the start: the office's endpoint was told once: \(told[title.lowerBound...].prefix(24))…")
         guard await notify.wait(timeout: .seconds(30), while: alive, { texts in
             guard let full = texts.lastIndex(where: { $0.contains("STORE FULL") }) else { return false }
             return texts[(full + 1)...].contains { $0.contains("STATUS=pending") }
@@ -170,8 +196,9 @@ struct DiskFullTest: AsyncParsableCommand {
         var rows: [[SQLiteValue]] = []
         var after: [SQLiteValue]?
         while true {
-            let chunk = try await reader.rows(of: "outbox", columns: ["id", "state", "attempts"], key: ["id"], after: after, limit: 5_000)
-            rows += chunk
+            let chunk = try await reader.rows(of: "outbox", columns: ["id", "state", "attempts", "kind"], key: ["id"], after: after, limit: 5_000)
+            // The bench's messages, not the office's alert.
+            rows += chunk.filter { $0[3] != .text("disk_low") }
             guard let last = chunk.last, chunk.count == 5_000 else { break }
             after = [last[0]]
         }

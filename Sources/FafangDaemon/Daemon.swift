@@ -26,6 +26,8 @@ public struct Daemon: Sendable {
         public var spaceRetryInterval: Duration = .seconds(5)
         /// Real time between looks at the space left on the state directory's filesystem.
         public var diskCheckInterval: Duration = .seconds(60)
+        /// How that filesystem is looked at (tests give figures).
+        public var measureDisk: @Sendable (String) -> DiskSpace? = DiskSpace.of
 
         public init(configPath: String, clock: DaemonClock = .system, tickSeconds: TimeInterval = 60, inboxSeconds: TimeInterval = 5,
                     notifier: SystemdNotifier = SystemdNotifier(), metrics: any DeliveryMetrics = NoDeliveryMetrics()) {
@@ -87,7 +89,8 @@ public struct Daemon: Sendable {
         self.clock = clock
         let store = self.store
         let alerts = OfficeAlerts(store: store, runtime: runtime, clock: clock, logger: logger.with(label: "alerts"))
-        let storeHealth = StoreHealth(logger: logger.with(label: "store"), retryInterval: options.spaceRetryInterval, now: { clock.now })
+        let storeHealth = StoreHealth(logger: logger.with(label: "store"), retryInterval: options.spaceRetryInterval, now: { clock.now },
+                                      measureDisk: options.measureDisk, onDiskLow: { reading in Task { await alerts.diskLow(reading) } })
         self.storeHealth = storeHealth
         let dispatcher = Dispatcher(store: store, runtime: { runtime.current.dispatch }, transport: engine, logger: logger, clock: clock,
                                     hooks: alerts.hooks, metrics: options.metrics, storeHealth: storeHealth)

@@ -51,6 +51,17 @@ public struct OfficeAlerts: Sendable {
         await enqueue(key: "paused:\(health.name):\(stamp)", kind: .endpointPaused, projectCode: "-", context: context, avoiding: health.name)
     }
 
+    /// The state directory's disk fell below `[paths] low_space_mib`: the office is told, at most
+    /// once a day (the event's key is the day's), while its outbox can still be written.
+    public func diskLow(_ reading: StoreHealth.DiskReading) async {
+        let current = runtime.current
+        let settings = current.configuration.settings
+        let context = TemplateContext.diskLow(path: reading.path, available: reading.space.available, size: reading.space.total,
+                                              threshold: reading.threshold, settings: TemplateContext.Settings(settings))
+        let day = CivilDate.of(clock.now, in: settings.timeZone)
+        await enqueue(key: "disk:low:\(day)", kind: .diskLow, projectCode: "-", context: context, avoiding: "")
+    }
+
     /// The way to the office that does not go through `failing` nor a paused gateway (as the
     /// store says: alerts are rare): its endpoint, else its alert phone through an SMS gateway;
     /// nil when there is none.

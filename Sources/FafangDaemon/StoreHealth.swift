@@ -32,6 +32,8 @@ public final class StoreHealth: Sendable {
     let now: @Sendable () -> Date
     /// How the state directory's filesystem is looked at (`DiskSpace.of`; tests give figures).
     let measureDisk: @Sendable (String) -> DiskSpace?
+    /// Told when the disk falls below its threshold (the office's alert: `OfficeAlerts.diskLow`).
+    let onDiskLow: (@Sendable (DiskReading) -> Void)?
 
     private struct State {
         var outage: Outage?
@@ -46,14 +48,22 @@ public final class StoreHealth: Sendable {
         /// The warning threshold (`[paths] low_space_mib`), in bytes.
         public var threshold: Int64
         public var isLow: Bool { space.available < threshold }
+
+        public init(path: String, space: DiskSpace, threshold: Int64) {
+            self.path = path
+            self.space = space
+            self.threshold = threshold
+        }
     }
 
     private let state = Mutex(State())
 
     public init(logger: Logger = Logger(label: "fafang.store"), retryInterval: Duration = .seconds(5), retryAfterSeconds: Int = 60,
-                now: @escaping @Sendable () -> Date = { Date() }, measureDisk: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of) {
+                now: @escaping @Sendable () -> Date = { Date() }, measureDisk: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of,
+                onDiskLow: (@Sendable (DiskReading) -> Void)? = nil) {
         self.logger = logger
         self.measureDisk = measureDisk
+        self.onDiskLow = onDiskLow
         self.retryInterval = retryInterval
         self.retryAfterSeconds = retryAfterSeconds
         self.now = now
@@ -131,6 +141,7 @@ public final class StoreHealth: Sendable {
         let metadata: Logger.Metadata = ["disk.path": "\(path)", "disk.available_mib": "\(reading.space.available >> 20)",
                                          "disk.size_mib": "\(reading.space.total >> 20)", "disk.threshold_mib": "\(threshold >> 20)"]
         if isLow {
+            onDiskLow?(reading)
             logger.warning("the state directory's disk is nearly full: free space before the database can no longer be written (journalctl --vacuum-size=, old backups)",
                            metadata: metadata)
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FafangConfig
 import FafangCore
+import FafangDaemon
 import FafangDelivery
 import Foundation
 
@@ -72,7 +73,7 @@ struct PreviewCommand: ParsableCommand {
             // An answer is made of what a phone's payees were paid when it asks: the sample shows its shape.
             context = TemplateContext.sample(kind, channel: .sms, settings: settings)
             header += " (a sample household)"
-        case .deliveryDead, .endpointPaused, .calendarUncovered:
+        case .deliveryDead, .endpointPaused, .calendarUncovered, .diskLow:
             context = try operationalContext(kind, project: projectConfig.project, payee: payee, day: day, configuration: configuration)
         default:
             let scenario = try PreviewScenario(kind: kind.eventKind ?? .paymentRecorded, project: projectConfig, payee: payee, at: day,
@@ -122,7 +123,7 @@ struct PreviewCommand: ParsableCommand {
     private func resolvedChannel(kind: TemplateKind, payee: Payee) throws -> TemplateChannel {
         if let channel, let given = TemplateChannel(rawValue: channel) { return given }
         switch kind {
-        case .deliveryDead, .endpointPaused, .calendarUncovered: return .office
+        case .deliveryDead, .endpointPaused, .calendarUncovered, .diskLow: return .office
         case .paymentRecorded, .paymentInProgress: return payee.kind == .village ? .webhook : .sms
         case .inquiryReply, .inquiryUnknown: return .sms
         case .milestoneApproaching, .milestoneOverdue, .caughtUp: return .webhook
@@ -150,7 +151,8 @@ struct PreviewCommand: ParsableCommand {
     }
 
     /// A sample alert about a message to `payee` (delivery_dead), its village's endpoint
-    /// (endpoint_paused), or the year after the calendar's last (calendar_uncovered).
+    /// (endpoint_paused), the year after the calendar's last (calendar_uncovered), or the state
+    /// directory's disk just below its threshold (disk_low).
     private func operationalContext(_ kind: TemplateKind, project: Project, payee: Payee, day: CivilDate?,
                                     configuration: Configuration) throws -> TemplateContext {
         let settings = TemplateContext.Settings(configuration.settings)
@@ -164,6 +166,13 @@ struct PreviewCommand: ParsableCommand {
             let event = DueEvent(key: "preview", kind: .calendarUncovered, projectCode: CalendarCoverage.noProject, audiences: [.financeOffice],
                                  facts: facts)
             return .calendarUncovered(event: event, calendarFile: configuration.settings.calendar.file ?? "calendar", settings: settings)
+        }
+        if kind == .diskLow {
+            // The state directory's disk (or, before its first run, its parent's).
+            let state = configuration.settings.stateDirectory
+            let disk = DiskSpace.of(state) ?? DiskSpace.of((state as NSString).deletingLastPathComponent) ?? DiskSpace(available: 0, total: 0)
+            return .diskLow(path: configuration.settings.stateDirectory, available: min(disk.available, configuration.settings.lowSpaceBytes - (1 << 20)),
+                            size: disk.total, threshold: configuration.settings.lowSpaceBytes, settings: settings)
         }
         if kind == .endpointPaused {
             return .endpointPaused(endpoint: endpoint, reason: "HTTP 503", failures: 8, until: start.addingTimeInterval(14.5 * 3600),

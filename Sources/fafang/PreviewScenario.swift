@@ -19,7 +19,7 @@ struct PreviewScenario {
         guard let first = plan.first else { throw ValidationError("project \(project.project.code) has no plan") }
         let kindDefault: CivilDate
         switch kind {
-        case .paymentRecorded, .deliveryDead, .endpointPaused, .calendarUncovered, .inquiryReply, .inquiryUnknown: kindDefault = first.deadline
+        case .paymentRecorded, .deliveryDead, .endpointPaused, .calendarUncovered, .diskLow, .inquiryReply, .inquiryUnknown: kindDefault = first.deadline
         case .milestoneApproaching: kindDefault = first.deadline.adding(days: -7)
         case .caughtUp: kindDefault = first.deadline.adding(days: 14)
         case .paymentInProgress, .milestoneOverdue: kindDefault = first.deadline.adding(days: 7)
@@ -27,7 +27,7 @@ struct PreviewScenario {
         let day = at ?? kindDefault
         var milestone = first
         switch kind {
-        case .paymentRecorded, .deliveryDead, .endpointPaused, .calendarUncovered, .inquiryReply, .inquiryUnknown:
+        case .paymentRecorded, .deliveryDead, .endpointPaused, .calendarUncovered, .diskLow, .inquiryReply, .inquiryUnknown:
             break
         case .paymentInProgress:
             milestone = plan.last { $0.deadline < day } ?? first
@@ -65,7 +65,7 @@ struct PreviewScenario {
                                            slightThreshold: SchedulerSettings().slightThreshold)
             if kind == .milestoneApproaching { facts.daysLeft = day.days(until: milestone.deadline) }
             if kind == .milestoneOverdue { facts.daysOverdue = milestone.deadline.days(until: day) }
-        case .deliveryDead, .endpointPaused, .calendarUncovered, .inquiryReply, .inquiryUnknown:
+        case .deliveryDead, .endpointPaused, .calendarUncovered, .diskLow, .inquiryReply, .inquiryUnknown:
             break
         }
         var running = Money.zero

@@ -61,4 +61,42 @@ struct OfficeAlertsTests {
         await alerts.paused(paused("finance-office"), reason: "failing")
         #expect(try await store.deliveries(DeliveryFilter()).isEmpty)
     }
+
+    @Test("the disk nearly full is told to the office's endpoint in Chinese, once a day")
+    func theDiskNearlyFullIsToldOnceADay() async throws {
+        let (alerts, store, fixture) = try alerts(alertPhone: true)
+        defer { fixture.remove() }
+        let reading = StoreHealth.DiskReading(path: "/var/lib/fafang", space: DiskSpace(available: 300 << 20, total: 20 << 30), threshold: 512 << 20)
+        await alerts.diskLow(reading)
+        await alerts.diskLow(reading)
+        let sent = try await store.deliveries(DeliveryFilter()).map(\.message)
+        #expect(sent.map(\.gateway) == ["finance-office"] && sent.first?.kind == .diskLow, "\(sent.map(\.idempotencyKey))")
+        let text = try #require(sent.first?.item.text)
+        #expect(text.contains("【服务器磁盘空间不足】剩余300 MiB") && text.contains("/var/lib/fafang") && text.contains("低于提醒线512 MiB"), "\(text)")
+    }
+
+    @Test("through the daemon: the disk falling below [paths] low_space_mib enqueues the office's alert")
+    func theDaemonAlertsWhenItsDiskFallsLow() async throws {
+        var fixture = ConfigFixture()
+        fixture.useTemplates(at: Self.repository.appendingPathComponent("Templates").path)
+        fixture.sendEverything(to: "http://127.0.0.1:9")
+        let load = Runtime.load(path: try fixture.write())
+        defer { fixture.remove() }
+        let runtime = try #require(load.runtime, "\(load.diagnostics)")
+        let store = try SQLiteStore.inMemory()
+        var options = Daemon.Options(configPath: fixture.root)
+        options.measureDisk = { _ in DiskSpace(available: 100 << 20, total: 8 << 30) }
+        let daemon = try Daemon(runtime: runtime, store: store, options: options, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let settings = runtime.configuration.settings
+        #expect(daemon.storeHealth.checkDisk(path: settings.stateDirectory, threshold: settings.lowSpaceBytes)?.isLow == true)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var alerts: [OutboxMessage] = []
+        while alerts.isEmpty, ContinuousClock.now < deadline {
+            alerts = try await store.deliveries(DeliveryFilter()).map(\.message).filter { $0.kind == .diskLow }
+            if alerts.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(alerts.count == 1 && alerts.first?.gateway == "finance-office", "\(alerts.map(\.gateway))")
+        #expect(alerts.first?.item.text.contains("剩余100 MiB") == true)
+        await daemon.engine.shutdown(gracePeriod: .seconds(1))
+    }
 }

@@ -112,7 +112,7 @@ struct TemplateCheckerTests {
         try folder.write("caught_up.office.mustache", "{{% CONTENT_TYPE: HTML}}\n{{> _footer}}{{project_name}}")
         let descriptions = folder.check().map(\.description)
         #expect(descriptions.count == 4, "\(descriptions)")
-        #expect(descriptions.contains { $0.hasSuffix("payment_recorded.sms.bak.mustache: not a template name: expected KIND.CHANNEL.mustache (kinds: payment_recorded, milestone_approaching, milestone_overdue, caught_up, payment_in_progress, delivery_dead, endpoint_paused, calendar_uncovered, inquiry_reply, inquiry_unknown; channels: sms, webhook, office) or _PARTIAL.mustache") })
+        #expect(descriptions.contains { $0.hasSuffix("payment_recorded.sms.bak.mustache: not a template name: expected KIND.CHANNEL.mustache (kinds: payment_recorded, milestone_approaching, milestone_overdue, caught_up, payment_in_progress, delivery_dead, endpoint_paused, calendar_uncovered, disk_low, inquiry_reply, inquiry_unknown; channels: sms, webhook, office) or _PARTIAL.mustache") })
         #expect(descriptions.contains { $0.hasSuffix("payment_in_progress.webhook.mustache: warning: never used: payment_in_progress is sent on sms only") })
         #expect(descriptions.contains { $0.hasSuffix("caught_up.office.mustache:1: {{% CONTENT_TYPE: HTML}}: messages are plain text: the only pragma allowed is {{% CONTENT_TYPE: TEXT}} (and it is implied)") })
         #expect(descriptions.contains { $0.hasSuffix("caught_up.office.mustache:2: {{> _footer}}: no partial _footer.mustache in the templates folder") })

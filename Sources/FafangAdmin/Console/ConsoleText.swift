@@ -42,6 +42,7 @@ public enum ConsoleText {
         case .calendarUncovered: return "节假日表缺年份"
         case .deliveryDead: return "发送失败告警"
         case .endpointPaused: return "通道暂停告警"
+        case .diskLow: return "磁盘空间告警"
         case .inquiryReply, .inquiryUnknown: return "查询回复"
         }
     }

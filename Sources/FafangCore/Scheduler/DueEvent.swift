@@ -14,6 +14,8 @@ public struct DueEvent: Hashable, Sendable, Codable {
         case deliveryDead = "delivery_dead"
         /// Not from the scheduler: a gateway kept failing and was paused (the office is told).
         case endpointPaused = "endpoint_paused"
+        /// Not from the scheduler: the state directory's disk is nearly full (the office is told).
+        case diskLow = "disk_low"
         /// Not from the scheduler: the answer to a household's 查询 SMS, from a registered phone.
         case inquiryReply = "inquiry_reply"
         /// Not from the scheduler: the neutral answer to a 查询 SMS from a phone no register holds.
@@ -24,7 +26,7 @@ public struct DueEvent: Hashable, Sendable, Codable {
         public var isScheduled: Bool { !isOperational && !isInquiry }
 
         /// Whether it is the daemon's alert to the finance office.
-        public var isOperational: Bool { self == .deliveryDead || self == .endpointPaused }
+        public var isOperational: Bool { self == .deliveryDead || self == .endpointPaused || self == .diskLow }
 
         /// Whether it answers a household's inquiry (`[inquiry]`): never held for approval.
         public var isInquiry: Bool { self == .inquiryReply || self == .inquiryUnknown }

@@ -53,6 +53,8 @@ extension TemplateContext {
             return inquiryReply(lines: [line], omitted: 0, payees: 1, settings: settings)
         case .inquiryUnknown:
             return inquiryUnknown(settings: settings)
+        case .diskLow:
+            return diskLow(path: "/var/lib/fafang", available: 312 << 20, size: 20 << 30, threshold: 512 << 20, settings: settings)
         case .calendarUncovered:
             var facts = DueEvent.Facts()
             facts.uncoveredYear = 2027
@@ -112,7 +114,7 @@ enum SampleData {
                                            slightThreshold: .whole(5))
             if kind == .milestoneApproaching { facts.daysLeft = 14 }
             if kind == .milestoneOverdue { facts.daysOverdue = 15 }
-        case .deliveryDead, .endpointPaused, .calendarUncovered, .inquiryReply, .inquiryUnknown:
+        case .deliveryDead, .endpointPaused, .calendarUncovered, .diskLow, .inquiryReply, .inquiryUnknown:
             break
         }
         return DueEvent(key: "sample:\(kind.rawValue)", kind: kind, projectCode: project.code,

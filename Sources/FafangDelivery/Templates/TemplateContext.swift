@@ -128,6 +128,17 @@ public struct TemplateContext: Sendable, Hashable {
         return TemplateContext(kind: .endpointPaused, values: v)
     }
 
+    /// The finance office's alert that the state directory's disk is nearly full: `available`
+    /// of `size` bytes free, below `threshold`.
+    public static func diskLow(path: String, available: Int64, size: Int64, threshold: Int64, settings: Settings) -> TemplateContext {
+        var v = base(settings)
+        v["disk_path"] = path
+        v["available_mib"] = String(available >> 20)
+        v["size_mib"] = String(size >> 20)
+        v["threshold_mib"] = String(threshold >> 20)
+        return TemplateContext(kind: .diskLow, values: v)
+    }
+
     /// The finance office's reminder that the holiday calendar lacks `event.facts.uncoveredYear`.
     /// - Parameter calendarFile: the calendar file, as the office knows it (Config/calendar/cn-holidays.csv).
     public static func calendarUncovered(event: DueEvent, calendarFile: String, settings: Settings) -> TemplateContext {

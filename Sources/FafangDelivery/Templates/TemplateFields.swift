@@ -94,6 +94,12 @@ public enum TemplateFields {
             Field("covered_through", "the latest year it has (absent when it has none)", "2026"),
             Field("calendar_file", "the calendar file to add the notice's days to", "Config/calendar/cn-holidays.csv"),
         ],
+        .diskLow: common + [
+            Field("disk_path", "the state directory, on the disk that is filling", "/var/lib/fafang"),
+            Field("available_mib", "MiB still free for the daemon", "312"),
+            Field("size_mib", "the disk's size, MiB", "20480"),
+            Field("threshold_mib", "[paths] low_space_mib", "512"),
+        ],
         .inquiryReply: common + [
             Field("several", "present when more than one payee is registered with the phone", "2"),
             Field("payee_count", "payees registered with the phone", "2"),
@@ -135,6 +141,8 @@ public enum TemplateFields {
         .endpointPaused: [.office],
         // The scheduler, about the holiday calendar.
         .calendarUncovered: [.office],
+        // The daemon, about its disk.
+        .diskLow: [.office],
         // Answers to households' 查询 SMS (`[inquiry]`).
         .inquiryReply: [.sms],
         .inquiryUnknown: [.sms],

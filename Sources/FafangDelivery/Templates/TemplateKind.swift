@@ -15,6 +15,8 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
     case endpointPaused = "endpoint_paused"
     /// The holiday calendar lacks a year (each December for the next).
     case calendarUncovered = "calendar_uncovered"
+    /// The state directory's disk is nearly full (`[paths] low_space_mib`).
+    case diskLow = "disk_low"
     /// The answer to a household's 查询 SMS: its payees' figures.
     case inquiryReply = "inquiry_reply"
     /// The neutral answer to a 查询 SMS from a phone no register holds.
@@ -31,6 +33,7 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
         case .deliveryDead: self = .deliveryDead
         case .endpointPaused: self = .endpointPaused
         case .calendarUncovered: self = .calendarUncovered
+        case .diskLow: self = .diskLow
         case .inquiryReply: self = .inquiryReply
         case .inquiryUnknown: self = .inquiryUnknown
         }
@@ -51,6 +54,7 @@ public enum TemplateKind: String, CaseIterable, Sendable, Hashable, Comparable {
         case .deliveryDead: return "消息投递失败告警"
         case .endpointPaused: return "推送地址暂停告警"
         case .calendarUncovered: return "节假日安排缺失提醒"
+        case .diskLow: return "服务器磁盘空间不足告警"
         case .inquiryReply: return "资金查询回复"
         case .inquiryUnknown: return "资金查询回复（未登记号码）"
         }
