@@ -107,13 +107,17 @@ struct DiskFullTest: AsyncParsableCommand {
         func get(_ path: String) async throws -> HTTPResponse {
             try await engine.send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)" + path, headers: [], body: [])).result.get()
         }
-        /// `fafang_state_disk_low` and `fafang_state_disk_available_bytes` as /metrics says now.
-        func disk() async throws -> (low: Double?, available: Double?) {
+        /// The values of the unlabelled gauges `names` as /metrics says now (nil: not there).
+        func metrics(_ names: [String]) async throws -> [Double?] {
             let lines = try await get("/metrics").bodyText.split(separator: "\n")
-            func value(_ name: String) -> Double? {
+            return names.map { name in
                 lines.first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
             }
-            return (value("fafang_state_disk_low"), value("fafang_state_disk_available_bytes"))
+        }
+        /// `fafang_state_disk_low` and `fafang_state_disk_available_bytes`.
+        func disk() async throws -> (low: Double?, available: Double?) {
+            let values = try await metrics(["fafang_state_disk_low", "fafang_state_disk_available_bytes"])
+            return (values[0], values[1])
         }
         let before = try await disk()
         guard before.low == 1, let available = before.available, available < 16 * 1024 * 1024 else {
@@ -136,7 +140,8 @@ struct DiskFullTest: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(1))
         let stoppedAt = reached()
         let whileFull = try await disk()
-        let metricsLine = try await get("/metrics").bodyText.split(separator: "\n").first { $0.hasPrefix("fafang_store_out_of_space ") } ?? ""
+        let outOfSpace = try await metrics(["fafang_store_out_of_space"])[0]
+        let metricsLine = "fafang_store_out_of_space \(outOfSpace.map { "\($0)" } ?? "absent")"
         let healthz = try await get("/healthz").bodyText
         var answers: [Int] = []
         var retryAfter: String?
@@ -154,7 +159,7 @@ struct DiskFullTest: AsyncParsableCommand {
         print("  delivery reports: \(answers.map(String.init).joined(separator: " ")) (Retry-After: \(retryAfter ?? "none"))")
         guard alive() else { throw Failed(description: "the daemon died with the disk full: \(Self.tail(root + "/daemon.err"))") }
         guard afterWait == stoppedAt, stoppedAt < messages else { throw Failed(description: "the daemon went on sending with the disk full") }
-        guard metricsLine.split(separator: " ").last.flatMap({ Double($0) }) == 1 else { throw Failed(description: "/metrics did not say the store is out of space") }
+        guard outOfSpace == 1 else { throw Failed(description: "/metrics did not say the store is out of space") }
         guard retryAfter == "60" else { throw Failed(description: "no receipt was answered 503 with Retry-After: 60") }
         let log = (try? String(contentsOfFile: root + "/daemon.err", encoding: .utf8)) ?? ""
         guard log.contains("the database cannot be written: no space left") else { throw Failed(description: "the log does not say the disk is full") }

@@ -67,9 +67,7 @@ public struct StatusController: Sendable {
     func refresh(logger: Logger) async {
         let config = runtime.current.configuration
         metrics.setStoreSpace(outOfSpace: storeHealth.isOutOfSpace, heldResults: storeHealth.heldResults)
-        if let disk = storeHealth.checkDisk(path: config.settings.stateDirectory, threshold: config.settings.lowSpaceBytes) {
-            metrics.setDisk(disk)
-        }
+        if let disk = storeHealth.checkDisk() { metrics.setDisk(disk) }
         do {
             metrics.setOutboxDepth(try await store.outboxCounts())
             metrics.setGatewayHealth(try await store.gatewayHealth())

@@ -44,8 +44,7 @@ public struct Settings: Sendable {
     /// Below this many bytes free on the state directory's filesystem the daemon warns (the
     /// log, systemd's STATUS, `fafang_state_disk_low`) before a write fails for lack of space
     /// (`[paths] low_space_mib`, default 512).
-    public var lowSpaceBytes: Int64 = Settings.defaultLowSpaceMiB << 20
-    public static let defaultLowSpaceMiB: Int64 = 512
+    public var lowSpaceBytes: Int64 = 512 << 20
     public var sms: SMSSettings
     /// Webhook endpoints by name, which villages refer to (`[endpoints.NAME]`).
     public var endpoints: [String: Endpoint]

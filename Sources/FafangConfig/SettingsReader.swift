@@ -126,7 +126,7 @@ enum SettingsReader {
         )
         settings.console = console
         settings.backupDirectory = backups ?? (settings.stateDirectory as NSString).appendingPathComponent("backups")
-        settings.lowSpaceBytes = Int64(lowSpace ?? Int(Settings.defaultLowSpaceMiB)) << 20
+        if let lowSpace { settings.lowSpaceBytes = Int64(lowSpace) << 20 }
         settings.store = readStore(storeTable, directory: directory)
         settings.inquiry = readInquiry(inquiryTable, gateways: Set(gatewaysTable?.table.keys ?? []), smsGateway: smsGateway)
         return settings

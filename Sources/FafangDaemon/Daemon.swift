@@ -90,7 +90,12 @@ public struct Daemon: Sendable {
         let store = self.store
         let alerts = OfficeAlerts(store: store, runtime: runtime, clock: clock, logger: logger.with(label: "alerts"))
         let storeHealth = StoreHealth(logger: logger.with(label: "store"), retryInterval: options.spaceRetryInterval, now: { clock.now },
-                                      measureDisk: options.measureDisk, onDiskLow: { reading in Task { await alerts.diskLow(reading) } })
+                                      measureDisk: options.measureDisk,
+                                      watching: {
+                                          let settings = runtime.current.configuration.settings
+                                          return (settings.stateDirectory, settings.lowSpaceBytes)
+                                      },
+                                      onDiskLow: { reading in Task { await alerts.diskLow(reading) } })
         self.storeHealth = storeHealth
         let dispatcher = Dispatcher(store: store, runtime: { runtime.current.dispatch }, transport: engine, logger: logger, clock: clock,
                                     hooks: alerts.hooks, metrics: options.metrics, storeHealth: storeHealth)
@@ -127,8 +132,7 @@ public struct Daemon: Sendable {
         self.ready = ready
         let systemd = SystemdService(notifier: notifier, logger: logger, ready: ready, statusChanged: storeHealth.changed) {
             let counts = (try? await store.outboxCounts()) ?? [:]
-            let current = runtime.current.configuration.settings
-            storeHealth.checkDisk(path: current.stateDirectory, threshold: current.lowSpaceBytes)
+            storeHealth.checkDisk()
             var status = storeHealth.status.map { $0 + "; " } ?? ""
             status += "pending \(counts[.pending] ?? 0), held for approval \(counts[.held] ?? 0), sent \(counts[.sent] ?? 0), delivered \(counts[.delivered] ?? 0), dead \(counts[.dead] ?? 0)"
             let paused = dispatcher.pausedGateways.map(\.name)
@@ -138,7 +142,7 @@ public struct Daemon: Sendable {
         services = [scheduler, inbox,
                     DispatcherService(dispatcher: dispatcher, clock: clock, wake: enqueued, logger: logger,
                                       maximumIdleSeconds: shared == nil ? 30 : sharing.pollSeconds),
-                    reload, systemd, DiskWatchService(health: storeHealth, runtime: runtime, interval: options.diskCheckInterval)]
+                    reload, systemd, DiskWatchService(health: storeHealth, interval: options.diskCheckInterval)]
             + (shared.map {
                 [AnnouncementService(store: $0, outbox: enqueued, ledger: schedulerWake, logger: logger.with(label: "announcements")),
                  ClockFollowingService(store: $0, clock: clock, logger: logger.with(label: "clock"))]

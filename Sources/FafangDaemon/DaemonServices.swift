@@ -233,23 +233,19 @@ public struct ClockFollowingService: Service {
 }
 
 /// Looks at the space left on the state directory's filesystem every `interval` of real time
-/// (`StoreHealth.checkDisk`, against `[paths] low_space_mib` of the running configuration), so
-/// that the office is warned while a full disk can still be avoided.
+/// (`StoreHealth.checkDisk`), so that the office is warned while a full disk can still be avoided.
 public struct DiskWatchService: Service {
     let health: StoreHealth
-    let runtime: LiveConfiguration<Runtime>
     let interval: Duration
 
-    public init(health: StoreHealth, runtime: LiveConfiguration<Runtime>, interval: Duration = .seconds(60)) {
+    public init(health: StoreHealth, interval: Duration = .seconds(60)) {
         self.health = health
-        self.runtime = runtime
         self.interval = interval
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let settings = runtime.current.configuration.settings
-            health.checkDisk(path: settings.stateDirectory, threshold: settings.lowSpaceBytes)
+            health.checkDisk()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }

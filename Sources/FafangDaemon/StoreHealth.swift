@@ -32,6 +32,9 @@ public final class StoreHealth: Sendable {
     let now: @Sendable () -> Date
     /// How the state directory's filesystem is looked at (`DiskSpace.of`; tests give figures).
     let measureDisk: @Sendable (String) -> DiskSpace?
+    /// The path whose filesystem `checkDisk()` looks at, and the threshold it warns below: the
+    /// running configuration's state directory and `[paths] low_space_mib`; nil: none.
+    let watched: @Sendable () -> (path: String, threshold: Int64)?
     /// Told when the disk falls below its threshold (the office's alert: `OfficeAlerts.diskLow`).
     let onDiskLow: (@Sendable (DiskReading) -> Void)?
 
@@ -60,9 +63,11 @@ public final class StoreHealth: Sendable {
 
     public init(logger: Logger = Logger(label: "fafang.store"), retryInterval: Duration = .seconds(5), retryAfterSeconds: Int = 60,
                 now: @escaping @Sendable () -> Date = { Date() }, measureDisk: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of,
+                watching watched: @escaping @Sendable () -> (path: String, threshold: Int64)? = { nil },
                 onDiskLow: (@Sendable (DiskReading) -> Void)? = nil) {
         self.logger = logger
         self.measureDisk = measureDisk
+        self.watched = watched
         self.onDiskLow = onDiskLow
         self.retryInterval = retryInterval
         self.retryAfterSeconds = retryAfterSeconds
@@ -109,7 +114,7 @@ public final class StoreHealth: Sendable {
         }
         guard let ended else { return }
         // Space was freed: the last look at the disk is stale.
-        if let disk { checkDisk(path: disk.path, threshold: disk.threshold) }
+        checkDisk()
         logger.notice("space freed: the database is written again, sending resumes", metadata: [
             "store.written": "\(by)", "store.failed_writes": "\(ended.failures)",
             "store.outage_seconds": "\(Int(max(0, now().timeIntervalSince(ended.since))))",
@@ -120,6 +125,14 @@ public final class StoreHealth: Sendable {
     /// The state directory's filesystem when last looked at; nil before the first look, or
     /// when it could not be looked at.
     public var disk: DiskReading? { state.withLock { $0.disk } }
+
+    /// `checkDisk(path:threshold:)` of what it watches (the daemon's state directory, against
+    /// `[paths] low_space_mib`); nil when it watches nothing.
+    @discardableResult
+    public func checkDisk() -> DiskReading? {
+        guard let (path, threshold) = watched() else { return nil }
+        return checkDisk(path: path, threshold: threshold)
+    }
 
     /// Looks at the space left on `path`'s filesystem (the state directory), and warns once
     /// when it falls below `threshold` bytes, before a write fails for lack of it: the log has

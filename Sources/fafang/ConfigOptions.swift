@@ -2,6 +2,7 @@ import ArgumentParser
 import FafangConfig
 import FafangCore
 import FafangDaemon
+import FafangStore
 import Logging
 import Foundation
 
@@ -34,7 +35,7 @@ extension ConfigOptions {
     func openStore(_ configuration: Configuration) async throws -> any Store {
         if case .sqlite = configuration.settings.store {
             let command = (["fafang"] + CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.prefix(2)).joined(separator: " ")
-            try RunCommand.refuseDamagedStore(configuration.settings, command: command)
+            try Self.refuseDamagedStore(configuration.settings, command: command)
         }
         do {
             return try await StoreOpener.open(configuration.settings, logger: Logger(label: "fafang") { _ in SwiftLogNoOpLogHandler() },
@@ -43,6 +44,19 @@ extension ConfigOptions {
             StandardError.print("\(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// Runs `quick_check` on the SQLite store read-only, before anything opens it for writing
+    /// (opening replays a WAL and migrates); a damaged file is refused, untouched, with the newest
+    /// backup to restore named. `fafang run` and every command that opens the store go through it.
+    static func refuseDamagedStore(_ settings: Settings, command: String) throws {
+        let path = (settings.stateDirectory as NSString).appendingPathComponent(SQLiteStore.fileName)
+        guard let damage = SQLiteBackup.damage(at: path) else { return }
+        let newest = SQLiteBackup.backups(in: settings.backupDirectory).last
+        StandardError.print("\(command): \(path) is damaged (quick_check: \(damage)); nothing was written to it. "
+            + (newest.map { "Restore the newest backup: fafang restore \($0)" }
+                ?? "No backup in \(settings.backupDirectory): restore one from elsewhere with fafang restore FILE"))
+        throw ExitCode(1)
     }
 }
 

@@ -119,20 +119,7 @@ struct RunCommand: AsyncParsableCommand {
             StandardError.print("fafang run: refused: \(error)")
             throw ExitCode(1)
         }
-        try refuseDamagedStore(settings, command: "fafang run")
+        try ConfigOptions.refuseDamagedStore(settings, command: "fafang run")
         return lock
-    }
-
-    /// Runs `quick_check` on the SQLite store read-only, before anything opens it for writing
-    /// (opening replays a WAL and migrates); a damaged file is refused, untouched, with the newest
-    /// backup to restore named. `fafang run` and every command that opens the store go through it.
-    static func refuseDamagedStore(_ settings: Settings, command: String) throws {
-        let path = (settings.stateDirectory as NSString).appendingPathComponent(SQLiteStore.fileName)
-        guard let damage = SQLiteBackup.damage(at: path) else { return }
-        let newest = SQLiteBackup.backups(in: settings.backupDirectory).last
-        StandardError.print("\(command): \(path) is damaged (quick_check: \(damage)); nothing was written to it. "
-            + (newest.map { "Restore the newest backup: fafang restore \($0)" }
-                ?? "No backup in \(settings.backupDirectory): restore one from elsewhere with fafang restore FILE"))
-        throw ExitCode(1)
     }
 }
